@@ -1,0 +1,54 @@
+"""rnet: CPython's ``socket`` API, call for call, on a Rust core.
+
+``import rnet as socket`` or ``from rnet import *`` runs a socket program on
+rnet unchanged. Exceptions and enums are the stdlib's own objects, so
+``except socket.timeout:`` and ``except socket.gaierror:`` catch rnet's errors.
+"""
+
+import socket as _std
+
+from . import _rnet
+from ._rnet import getdefaulttimeout, setdefaulttimeout
+from ._sock import SocketType, socket
+
+# The stdlib's own classes, not look-alikes (as trio does).
+error = OSError
+timeout = _std.timeout
+gaierror = _std.gaierror
+herror = _std.herror
+AddressFamily = _std.AddressFamily
+SocketKind = _std.SocketKind
+MsgFlag = _std.MsgFlag
+AddressInfo = _std.AddressInfo
+
+_ENUMS = (("AF_", AddressFamily), ("SOCK_", SocketKind), ("MSG_", MsgFlag), ("AI_", AddressInfo))
+
+
+def _constant(name, value):
+    """The stdlib's enum member for a constant, where it has one of that value."""
+    for prefix, enum in _ENUMS:
+        if name.startswith(prefix):
+            member = enum.__members__.get(name)
+            if member is not None and member.value == value:
+                return member
+    return value
+
+
+_CONSTANTS = [n for n in dir(_rnet) if n.isupper() and isinstance(getattr(_rnet, n), int)]
+globals().update({n: _constant(n, getattr(_rnet, n)) for n in _CONSTANTS})
+
+__all__ = [
+    "socket",
+    "SocketType",
+    "error",
+    "timeout",
+    "gaierror",
+    "herror",
+    "AddressFamily",
+    "SocketKind",
+    "MsgFlag",
+    "AddressInfo",
+    "getdefaulttimeout",
+    "setdefaulttimeout",
+    *_CONSTANTS,
+]

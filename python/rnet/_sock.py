@@ -1,0 +1,199 @@
+"""The ``rnet.socket`` class: composition over the Rust core ``_rnet.socket``.
+
+Mirrors ``Lib/socket.py`` over ``_socket``: the core holds one method per system
+call; this layer adds the context manager, ``accept`` wrapping the new fd,
+``dup``, ``makefile`` (the stdlib's own ``SocketIO``), ``repr`` and the
+``ResourceWarning`` for sockets that are never closed.
+"""
+
+import io
+import os
+import socket as _std
+import warnings
+
+from . import _rnet
+
+__all__ = ["socket", "SocketType"]
+
+SocketType = _rnet.socket
+
+
+def _intenum_converter(value, enum_klass):
+    """The enum member for ``value``, or ``value`` itself if it has none."""
+    try:
+        return enum_klass(value)
+    except ValueError:
+        return value
+
+
+class socket(_rnet.socket):
+    """socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None) -> socket object
+
+    Like ``socket.socket``, on rnet's Rust core: open a socket of the given
+    family, type and protocol, or wrap the open socket ``fileno``.
+    """
+
+    __slots__ = ["_io_refs", "_closed"]
+    __module__ = "rnet"
+
+    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
+        if fileno is None:
+            if family == -1:
+                family = _std.AF_INET
+            if type == -1:
+                type = _std.SOCK_STREAM
+            if proto == -1:
+                proto = 0
+        self._io_refs = 0
+        self._closed = False
+        _rnet.socket.__init__(self, family, type, proto, fileno)
+
+    def __del__(self):
+        # CPython's sock_finalize: warn first, so the warning can still show
+        # the addresses, then close the fd without going through close().
+        if _rnet.socket.fileno(self) != -1:
+            warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)
+            _rnet.socket.close(self)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        if not self._closed:
+            self.close()
+
+    def __repr__(self):
+        """Show the real class name and the socket's addresses, as the stdlib does."""
+        closed = getattr(self, "_closed", False)
+        s = "<%s.%s%s fd=%i, family=%s, type=%s, proto=%i" % (
+            self.__class__.__module__,
+            self.__class__.__qualname__,
+            " [closed]" if closed else "",
+            self.fileno(),
+            self.family,
+            self.type,
+            self.proto,
+        )
+        if not closed:
+            try:
+                laddr = self.getsockname()
+                if laddr:
+                    s += ", laddr=%s" % str(laddr)
+            except OSError:
+                pass
+            try:
+                raddr = self.getpeername()
+                if raddr:
+                    s += ", raddr=%s" % str(raddr)
+            except OSError:
+                pass
+        return s + ">"
+
+    def __getstate__(self):
+        raise TypeError(f"cannot pickle {self.__class__.__name__!r} object")
+
+    def dup(self):
+        """dup() -> socket object
+
+        Duplicate the socket. Return a new socket object connected to the same
+        system resource. The new socket is non-inheritable.
+        """
+        fd = os.dup(self.fileno())
+        sock = self.__class__(self.family, self.type, self.proto, fileno=fd)
+        sock.settimeout(self.gettimeout())
+        return sock
+
+    def accept(self):
+        """accept() -> (socket object, address info)
+
+        Wait for an incoming connection. Return a new socket representing the
+        connection, and the address of the client. For IP sockets, the address
+        info is a pair (hostaddr, port).
+        """
+        fd, addr = self._accept()
+        sock = socket(self.family, self.type, self.proto, fileno=fd)
+        # As CPython (bpo-7995): with no default timeout, a connection accepted
+        # on a listener with a timeout is put in blocking mode.
+        if _rnet.getdefaulttimeout() is None and self.gettimeout():
+            sock.setblocking(True)
+        return sock, addr
+
+    def makefile(self, mode="r", buffering=None, *, encoding=None, errors=None, newline=None):
+        """makefile(...) -> an I/O stream connected to the socket
+
+        The arguments are as for io.open() after the filename, except the only
+        supported mode values are 'r' (default), 'w' and 'b'.
+        """
+        if not set(mode) <= {"r", "w", "b"}:
+            raise ValueError(f"invalid mode {mode!r} (only r, w, b allowed)")
+        writing = "w" in mode
+        reading = "r" in mode or not writing
+        binary = "b" in mode
+        rawmode = ("r" if reading else "") + ("w" if writing else "")
+        raw = _std.SocketIO(self, rawmode)
+        self._io_refs += 1
+        if buffering is None or buffering < 0:
+            buffering = io.DEFAULT_BUFFER_SIZE
+        if buffering == 0:
+            if not binary:
+                raise ValueError("unbuffered streams must be binary")
+            return raw
+        if reading and writing:
+            buffer = io.BufferedRWPair(raw, raw, buffering)
+        elif reading:
+            buffer = io.BufferedReader(raw, buffering)
+        else:
+            buffer = io.BufferedWriter(raw, buffering)
+        if binary:
+            return buffer
+        encoding = io.text_encoding(encoding)
+        text = io.TextIOWrapper(buffer, encoding, errors, newline)
+        text.mode = mode
+        return text
+
+    def _decref_socketios(self):
+        if self._io_refs > 0:
+            self._io_refs -= 1
+        if self._closed:
+            self.close()
+
+    def _real_close(self, _ss=_rnet.socket):
+        _ss.close(self)
+
+    def close(self):
+        """close()
+
+        Close the socket. Streams from makefile() keep the fd open until they
+        are closed too; closing twice is harmless.
+        """
+        self._closed = True
+        if self._io_refs <= 0:
+            self._real_close()
+
+    def detach(self):
+        """detach() -> file descriptor
+
+        Close the socket object without closing the underlying file descriptor.
+        The object cannot be used after this call, but the file descriptor
+        can be reused for other purposes. The file descriptor is returned.
+        """
+        self._closed = True
+        return super().detach()
+
+    @property
+    def family(self):
+        """Read-only access to the address family for this socket."""
+        return _intenum_converter(super().family, _std.AddressFamily)
+
+    @property
+    def type(self):
+        """Read-only access to the socket type."""
+        return _intenum_converter(super().type, _std.SocketKind)
+
+    def get_inheritable(self):
+        """Get the inheritable flag of the socket."""
+        return os.get_inheritable(self.fileno())
+
+    def set_inheritable(self, inheritable):
+        """Set the inheritable flag of the socket."""
+        os.set_inheritable(self.fileno(), inheritable)

@@ -1,0 +1,289 @@
+//! Address conversion between Python objects and C socket addresses, with
+//! CPython's rules (`getsockaddrarg`, `setipaddr`, `makesockaddr` in
+//! Modules/socketmodule.c) and its messages, word for word.
+
+use std::ffi::{CStr, CString};
+use std::mem;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+
+use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyString, PyTuple};
+use socket2::SockAddr;
+
+use crate::buffer;
+use crate::lookup::{self, Hints};
+
+/// A host argument as C bytes, per CPython's `idna_converter`: str (IDNA
+/// encoded unless ASCII), bytes or bytearray, with no NUL inside.
+pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
+    let raw: Vec<u8> = if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow()?;
+        if text.is_ascii() {
+            text.into_owned().into_bytes()
+        } else {
+            s.call_method1("encode", ("idna",))
+                .map_err(|_| PyTypeError::new_err("encoding of hostname failed"))?
+                .cast_into::<PyBytes>()?
+                .as_bytes()
+                .to_vec()
+        }
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(b) = obj.cast::<PyByteArray>() {
+        b.to_vec()
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "str, bytes or bytearray expected, not {}",
+            obj.get_type().name()?
+        )));
+    };
+    CString::new(raw)
+        .map_err(|_| PyTypeError::new_err("host name must not contain null character"))
+}
+
+/// CPython's `setipaddr`: `''` is the wildcard, `'<broadcast>'` is
+/// INADDR_BROADCAST, numeric addresses skip the resolver, names take the first
+/// answer of `getaddrinfo` for `family`.
+pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAddr> {
+    let bytes = host.to_bytes();
+    if bytes.is_empty() {
+        return Ok(match family {
+            libc::AF_INET6 => v6(Ipv6Addr::UNSPECIFIED, 0, 0, 0),
+            _ => v4(Ipv4Addr::UNSPECIFIED, 0),
+        });
+    }
+    if bytes == b"<broadcast>" || bytes == b"255.255.255.255" {
+        if family != libc::AF_INET && family != libc::AF_UNSPEC {
+            return Err(PyOSError::new_err("address family mismatched"));
+        }
+        return Ok(v4(Ipv4Addr::BROADCAST, 0));
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        // Rust's parsers accept exactly inet_pton's forms (no "127.1", no
+        // scope suffix); anything else goes to getaddrinfo as in CPython.
+        if family == libc::AF_INET || family == libc::AF_UNSPEC {
+            if let Ok(ip) = text.parse::<Ipv4Addr>() {
+                return Ok(v4(ip, 0));
+            }
+        }
+        if family == libc::AF_INET6 || family == libc::AF_UNSPEC {
+            if let Ok(ip) = text.parse::<Ipv6Addr>() {
+                return Ok(v6(ip, 0, 0, 0));
+            }
+        }
+    }
+    let hints = Hints {
+        family,
+        ..Hints::default()
+    };
+    let first = lookup::getaddrinfo(py, Some(host), None, hints)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| PyOSError::new_err("unknown address family"))?;
+    Ok(first.addr)
+}
+
+fn v4(ip: Ipv4Addr, port: u16) -> SockAddr {
+    SockAddr::from(SocketAddrV4::new(ip, port))
+}
+
+fn v6(ip: Ipv6Addr, port: u16, flowinfo: u32, scope_id: u32) -> SockAddr {
+    SockAddr::from(SocketAddrV6::new(ip, port, flowinfo, scope_id))
+}
+
+/// Reads the port of an address tuple as CPython's `i` format does, turning
+/// an overflow into CPython's range message.
+fn port_arg(obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<i64> {
+    match obj.extract::<i32>() {
+        Ok(port) => Ok(port as i64),
+        Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => Err(port_range(caller)),
+        Err(err) => Err(err),
+    }
+}
+
+fn port_range(caller: &str) -> PyErr {
+    PyOverflowError::new_err(format!("{caller}(): port must be 0-65535."))
+}
+
+fn checked_port(port: i64, caller: &str) -> PyResult<u16> {
+    u16::try_from(port).map_err(|_| port_range(caller))
+}
+
+/// Converts a Python address for a socket of `family` (CPython's
+/// `getsockaddrarg`); `caller` names the method in error messages.
+pub fn to_sockaddr(
+    py: Python<'_>,
+    family: i32,
+    obj: &Bound<'_, PyAny>,
+    caller: &str,
+) -> PyResult<SockAddr> {
+    match family {
+        libc::AF_INET => inet_arg(py, obj, caller),
+        libc::AF_INET6 => inet6_arg(py, obj, caller),
+        libc::AF_UNIX => unix_arg(obj),
+        _ => Err(PyOSError::new_err("getsockaddrarg: bad family")),
+    }
+}
+
+fn address_tuple<'a, 'py>(
+    obj: &'a Bound<'py, PyAny>,
+    caller: &str,
+    family_name: &str,
+) -> PyResult<&'a Bound<'py, PyTuple>> {
+    obj.cast::<PyTuple>().map_err(|_| {
+        let type_name = obj
+            .get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default();
+        PyTypeError::new_err(format!(
+            "{caller}(): {family_name} address must be tuple, not {type_name}"
+        ))
+    })
+}
+
+fn inet_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
+    let tuple = address_tuple(obj, caller, "AF_INET")?;
+    if tuple.len() != 2 {
+        return Err(PyTypeError::new_err(
+            "AF_INET address must be a pair (host, port)",
+        ));
+    }
+    let host = host_bytes(&tuple.get_item(0)?)?;
+    let port = port_arg(&tuple.get_item(1)?, caller)?;
+    let ip = resolve_host(py, &host, libc::AF_INET)?;
+    let port = checked_port(port, caller)?;
+    let ip = ip.as_socket_ipv4().map(|a| *a.ip()).unwrap_or(Ipv4Addr::UNSPECIFIED);
+    Ok(v4(ip, port))
+}
+
+fn inet6_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
+    let tuple = address_tuple(obj, caller, "AF_INET6")?;
+    if !(2..=4).contains(&tuple.len()) {
+        return Err(PyTypeError::new_err(
+            "AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])",
+        ));
+    }
+    let host = host_bytes(&tuple.get_item(0)?)?;
+    let port = port_arg(&tuple.get_item(1)?, caller)?;
+    // CPython parses these with the unchecked `I` format: they wrap modulo 2**32.
+    let masked = |i: usize| -> PyResult<u32> {
+        match tuple.get_item(i) {
+            Ok(v) => Ok(v.call_method1("__and__", (0xffff_ffffu64,))?.extract::<u32>()?),
+            Err(_) => Ok(0),
+        }
+    };
+    let flowinfo = masked(2)?;
+    let scope_id = masked(3)?;
+    let resolved = resolve_host(py, &host, libc::AF_INET6)?;
+    let port = checked_port(port, caller)?;
+    if flowinfo > 0xfffff {
+        return Err(PyOverflowError::new_err(format!(
+            "{caller}(): flowinfo must be 0-1048575."
+        )));
+    }
+    let ip = resolved
+        .as_socket_ipv6()
+        .map(|a| *a.ip())
+        .unwrap_or(Ipv6Addr::UNSPECIFIED);
+    Ok(v6(ip, port, flowinfo, scope_id))
+}
+
+fn unix_arg(obj: &Bound<'_, PyAny>) -> PyResult<SockAddr> {
+    let path: Vec<u8> = if let Ok(s) = obj.cast::<PyString>() {
+        // PEP 383: the file system encoding with surrogateescape.
+        let encoded = obj.py().import("os")?.call_method1("fsencode", (s,))?;
+        encoded.cast_into::<PyBytes>()?.as_bytes().to_vec()
+    } else {
+        buffer::with_readable(obj, |b| b.to_vec())?
+    };
+    // SAFETY: sockaddr_un is plain old data; zero is a valid value.
+    let mut sun: libc::sockaddr_un = unsafe { mem::zeroed() };
+    let abstract_ns = path.is_empty() || path[0] == 0;
+    let room = sun.sun_path.len();
+    if path.len() > room || (!abstract_ns && path.len() == room) {
+        return Err(PyOSError::new_err("AF_UNIX path too long"));
+    }
+    sun.sun_family = libc::AF_UNIX as libc::sa_family_t;
+    for (dst, src) in sun.sun_path.iter_mut().zip(&path) {
+        *dst = *src as libc::c_char;
+    }
+    let base = mem::offset_of!(libc::sockaddr_un, sun_path);
+    // Abstract names are exactly their bytes; paths include the trailing NUL.
+    let len = base + path.len() + usize::from(!abstract_ns);
+    // SAFETY: `sun` holds `len` initialised bytes.
+    Ok(unsafe {
+        lookup::copy_sockaddr(
+            &sun as *const _ as *const libc::sockaddr,
+            len as libc::socklen_t,
+        )
+    })
+}
+
+/// The Python form of a C address (CPython's `makesockaddr`).
+pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, PyAny>> {
+    if addr.len() == 0 {
+        return Ok(py.None().into_bound(py));
+    }
+    if let Some(a) = addr.as_socket_ipv4() {
+        return (a.ip().to_string(), a.port()).into_pyobject(py).map(|t| t.into_any());
+    }
+    if let Some(a) = addr.as_socket_ipv6() {
+        let host = numeric_host(addr)?;
+        return (host, a.port(), a.flowinfo(), a.scope_id())
+            .into_pyobject(py)
+            .map(|t| t.into_any());
+    }
+    if addr.is_unix() {
+        return unix_to_python(py, addr);
+    }
+    // SAFETY: the storage holds `len` bytes of which the family comes first.
+    let raw = unsafe {
+        std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize)
+    };
+    let data = raw.get(2..).unwrap_or_default();
+    (addr.family() as i32, PyBytes::new(py, data))
+        .into_pyobject(py)
+        .map(|t| t.into_any())
+}
+
+fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, PyAny>> {
+    let base = mem::offset_of!(libc::sockaddr_un, sun_path);
+    // SAFETY: the storage holds `len` bytes.
+    let raw = unsafe {
+        std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize)
+    };
+    let path = raw.get(base..).unwrap_or_default();
+    if path.first() == Some(&0) {
+        return Ok(PyBytes::new(py, path).into_any());
+    }
+    let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+    py.import("os")?
+        .call_method1("fsdecode", (PyBytes::new(py, &path[..end]),))
+}
+
+/// IPv6 text as CPython prints it: `getnameinfo(NI_NUMERICHOST)`, which
+/// appends `%scope` to scoped link-local addresses.
+fn numeric_host(addr: &SockAddr) -> PyResult<String> {
+    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    // SAFETY: `addr` is a valid sockaddr of `len` bytes; `host` is writable.
+    let rc = unsafe {
+        libc::getnameinfo(
+            addr.as_ptr() as *const libc::sockaddr,
+            addr.len(),
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NUMERICHOST,
+        )
+    };
+    if rc != 0 {
+        return Err(PyOSError::new_err("getnameinfo failed"));
+    }
+    // SAFETY: getnameinfo wrote a NUL-terminated string.
+    Ok(unsafe { CStr::from_ptr(host.as_ptr()) }
+        .to_string_lossy()
+        .into_owned())
+}

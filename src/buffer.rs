@@ -1,0 +1,79 @@
+//! Zero-copy access to Python buffers (bytes, bytearray, memoryview, array…).
+//!
+//! Written against the raw buffer protocol instead of `pyo3::buffer::PyBuffer`
+//! for two reasons: CPython's own `y*`/`w*` argument parsing asks for a simple
+//! contiguous buffer, so its error messages are the ones produced here; and a
+//! `Py_buffer` on the stack costs no allocation on the `send`/`recv_into` hot
+//! path.
+
+use std::mem::MaybeUninit;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).
+pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
+    // bytes is by far the most common argument: read it without the protocol.
+    if let Ok(bytes) = obj.cast::<PyBytes>() {
+        return Ok(f(bytes.as_bytes()));
+    }
+    with_view(obj, ffi::PyBUF_SIMPLE, |ptr, len| {
+        // SAFETY: the exporter keeps `len` bytes at `ptr` alive until release.
+        f(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
+    })
+    .map_err(|err| bytes_like_hint(obj, err))
+}
+
+/// Calls `f` with the memory of a writable buffer (CPython's `w*`); `what` is
+/// the function and argument named in the TypeError, e.g. `"recv_into() argument 'buffer'"`.
+pub fn with_writable<R>(
+    obj: &Bound<'_, PyAny>,
+    what: &str,
+    f: impl FnOnce(*mut u8, usize) -> R,
+) -> PyResult<R> {
+    with_view(obj, ffi::PyBUF_WRITABLE, |ptr, len| f(ptr as *mut u8, len)).map_err(|_| {
+        PyTypeError::new_err(format!(
+            "{what} must be read-write bytes-like object, not {}",
+            type_name(obj)
+        ))
+    })
+}
+
+fn with_view<R>(
+    obj: &Bound<'_, PyAny>,
+    flags: i32,
+    f: impl FnOnce(*mut std::ffi::c_void, usize) -> R,
+) -> PyResult<R> {
+    let mut view = MaybeUninit::<ffi::Py_buffer>::uninit();
+    // SAFETY: on success the view is initialised and released below exactly
+    // once; it is never moved in between.
+    unsafe {
+        if ffi::PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), flags) != 0 {
+            return Err(PyErr::fetch(obj.py()));
+        }
+        let view = view.assume_init_mut();
+        let out = f(view.buf, view.len as usize);
+        ffi::PyBuffer_Release(view);
+        Ok(out)
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into())
+}
+
+/// The lecture's Python 2 programs send `str`; keep CPython's message and
+/// class, and add a note (PEP 678) that says how to fix it.
+fn bytes_like_hint(obj: &Bound<'_, PyAny>, err: PyErr) -> PyErr {
+    let py = obj.py();
+    if obj.is_instance_of::<pyo3::types::PyString>() && err.is_instance_of::<PyTypeError>(py) {
+        let note = "rnet: sockets carry bytes; encode the text first, e.g. data.encode()";
+        let _ = err.value(py).call_method1("add_note", (note,));
+    }
+    err
+}

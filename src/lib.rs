@@ -1,0 +1,42 @@
+//! `rnet._rnet`: the compiled core of rnet. This file only wires the modules
+//! together; each concern lives in its own file.
+
+use pyo3::prelude::*;
+
+mod addr;
+mod audit;
+mod buffer;
+mod constants;
+mod error;
+mod lookup;
+mod socket;
+mod timeout;
+mod wait;
+
+/// getdefaulttimeout() -> timeout
+///
+/// Return the default timeout in seconds (float) for new socket objects;
+/// None means new sockets block without limit.
+#[pyfunction]
+fn getdefaulttimeout(py: Python<'_>) -> Py<PyAny> {
+    timeout::to_python(py, timeout::default_ns())
+}
+
+/// setdefaulttimeout(timeout)
+///
+/// Set the default timeout in seconds (float) for new socket objects;
+/// None means new sockets block without limit.
+#[pyfunction]
+fn setdefaulttimeout(timeout: &Bound<'_, PyAny>) -> PyResult<()> {
+    timeout::set_default_ns(timeout::parse(timeout)?);
+    Ok(())
+}
+
+#[pymodule]
+fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<socket::Socket>()?;
+    m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;
+    m.add_function(wrap_pyfunction!(setdefaulttimeout, m)?)?;
+    constants::register(m)?;
+    Ok(())
+}

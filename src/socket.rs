@@ -1,0 +1,648 @@
+//! `rnet._rnet.socket`: the mechanism half of the socket class, one method per
+//! system call, as CPython's `_socket.socket`. The Python package subclasses
+//! it for the composed parts (context manager, makefile, accept, dup, repr).
+
+use std::mem::MaybeUninit;
+use std::os::fd::{BorrowedFd, RawFd};
+use std::sync::atomic::{AtomicI32, AtomicI64, Ordering::Relaxed};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+use socket2::{SockAddr, SockRef};
+
+use crate::wait::{self, Deadline, Interest};
+use crate::{addr, audit, buffer, error, timeout};
+
+/// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
+#[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
+pub struct Socket {
+    fd: AtomicI32,
+    family: AtomicI32,
+    kind: AtomicI32,
+    proto: AtomicI32,
+    /// Nanoseconds; negative means `None` (blocking without limit).
+    timeout_ns: AtomicI64,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let fd = *self.fd.get_mut();
+        if fd >= 0 {
+            // SAFETY: the object owns `fd` and nothing can use it any more.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// Buffers up to this size are recycled per thread by `recv`; larger requests
+/// get a buffer of their own so one huge read does not pin memory for ever.
+const RECV_REUSE_LIMIT: usize = 256 * 1024;
+
+thread_local! {
+    static RECV_BUF: std::cell::RefCell<Vec<MaybeUninit<u8>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Socket {
+    /// The open fd, or `OSError(EBADF)` as CPython gives for a closed socket.
+    pub fn raw_fd(&self) -> PyResult<RawFd> {
+        match self.fd.load(Relaxed) {
+            fd if fd >= 0 => Ok(fd),
+            _ => Err(error::os_error(libc::EBADF)),
+        }
+    }
+
+    fn timeout(&self) -> Option<Duration> {
+        timeout::from_nanos(self.timeout_ns.load(Relaxed))
+    }
+
+    fn deadline(&self) -> Deadline {
+        Deadline::new(self.timeout())
+    }
+
+    fn family(&self) -> i32 {
+        self.family.load(Relaxed)
+    }
+
+    /// Sets the timeout and O_NONBLOCK together, as CPython does: any timeout
+    /// other than `None` puts the fd in non-blocking mode.
+    fn set_timeout_ns(&self, ns: i64) -> PyResult<()> {
+        self.timeout_ns.store(ns, Relaxed);
+        let fd = self.raw_fd()?;
+        with_sock(fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
+    }
+
+    fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        let mut fill = |buf: &mut Vec<MaybeUninit<u8>>| -> PyResult<Py<PyBytes>> {
+            if buf.len() < n {
+                buf.resize(n, MaybeUninit::uninit());
+            }
+            let slot = &mut buf[..n];
+            let got = wait::call(py, fd, Interest::Read, &mut deadline, || {
+                with_sock(fd, |s| s.recv_with_flags(slot, flags))
+            })?;
+            // SAFETY: the kernel initialised the first `got` bytes.
+            let data = unsafe { std::slice::from_raw_parts(slot.as_ptr() as *const u8, got) };
+            Ok(PyBytes::new(py, data).unbind())
+        };
+        if n > RECV_REUSE_LIMIT {
+            return fill(&mut Vec::new());
+        }
+        RECV_BUF.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => fill(&mut buf),
+            // A signal handler that itself calls recv on this thread.
+            Err(_) => fill(&mut Vec::new()),
+        })
+    }
+
+    /// Converts and audits the address, then connects; returns the errno.
+    fn connect_impl(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>, caller: &str) -> PyResult<i32> {
+        let py = slf.py();
+        let this = slf.get();
+        let fd = this.raw_fd()?;
+        let target = addr::to_sockaddr(py, this.family(), address, caller)?;
+        audit::audit(py, ("socket.connect", slf, address))?;
+        let first = py.detach(|| with_sock(fd, |s| s.connect(&target)));
+        let err = match first {
+            Ok(()) => return Ok(0),
+            Err(err) => err.raw_os_error().unwrap_or(libc::EIO),
+        };
+        let timeout = this.timeout();
+        let wait_connect = if err == libc::EINTR {
+            py.check_signals()?;
+            timeout != Some(Duration::ZERO)
+        } else {
+            err == libc::EINPROGRESS && matches!(timeout, Some(t) if !t.is_zero())
+        };
+        if !wait_connect {
+            return Ok(err);
+        }
+        // The connection goes on in the kernel; wait for it and read its
+        // outcome, as CPython's sock_connect_impl (PEP 475).
+        let mut deadline = Deadline::new(timeout);
+        wait::wait_ready(py, fd, Interest::Write, &mut deadline)?;
+        match with_sock(fd, |s| s.take_error()) {
+            Ok(None) => Ok(0),
+            Ok(Some(e)) => Ok(e.raw_os_error().unwrap_or(libc::EIO)),
+            Err(e) => Err(error::from_io(e)),
+        }
+    }
+}
+
+/// Runs `f` on a socket2 view of `fd`, which must be open. The view never
+/// closes the fd: a concurrent close() from another thread makes the call fail
+/// with EBADF, as in CPython.
+pub fn with_sock<R>(fd: RawFd, f: impl FnOnce(&SockRef<'_>) -> R) -> R {
+    // SAFETY: callers pass an fd they checked is open, and it is only borrowed
+    // for the duration of `f`.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    f(&SockRef::from(&borrowed))
+}
+
+fn check_size(n: isize, caller: &str) -> PyResult<usize> {
+    usize::try_from(n).map_err(|_| PyValueError::new_err(format!("negative buffersize in {caller}")))
+}
+
+/// The bytes the caller asked for in `recv_into`/`recvfrom_into`.
+fn into_len(nbytes: isize, buflen: usize, caller: &str, too_small: &str) -> PyResult<usize> {
+    match check_size(nbytes, caller)? {
+        0 => Ok(buflen),
+        n if n > buflen => Err(PyValueError::new_err(too_small.to_owned())),
+        n => Ok(n),
+    }
+}
+
+#[pymethods]
+impl Socket {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyAny>>) -> Self {
+        Socket {
+            fd: AtomicI32::new(-1),
+            family: AtomicI32::new(libc::AF_INET),
+            kind: AtomicI32::new(libc::SOCK_STREAM),
+            proto: AtomicI32::new(0),
+            timeout_ns: AtomicI64::new(timeout::NONE),
+        }
+    }
+
+    /// Opens the socket, or adopts `fileno` and reads its family, type and
+    /// protocol from the kernel where they are not given.
+    #[pyo3(signature = (family=-1, r#type=-1, proto=-1, fileno=None))]
+    fn __init__(
+        slf: &Bound<'_, Self>,
+        family: i32,
+        r#type: i32,
+        proto: i32,
+        fileno: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        audit::audit(py, ("socket.__new__", slf, family, r#type, proto))?;
+        let (mut family, mut kind, mut proto) = (family, r#type, proto);
+        let fd = match fileno.filter(|f| !f.is_none()) {
+            Some(obj) => {
+                let fd: i64 = obj.extract()?;
+                let fd = RawFd::try_from(fd)
+                    .map_err(|_| PyOverflowError::new_err("file descriptor out of range"))?;
+                if fd < 0 {
+                    return Err(PyValueError::new_err("negative file descriptor"));
+                }
+                let local = with_sock(fd, |s| s.local_addr()).map_err(error::from_io)?;
+                if family == -1 {
+                    family = i32::from(local.family());
+                }
+                if kind == -1 {
+                    kind = int_sockopt(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+                }
+                if proto == -1 {
+                    proto = int_sockopt(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)?;
+                }
+                fd
+            }
+            None => {
+                family = if family == -1 { libc::AF_INET } else { family };
+                kind = if kind == -1 { libc::SOCK_STREAM } else { kind };
+                proto = if proto == -1 { 0 } else { proto };
+                // SAFETY: plain system call; the fd is owned by `self` below.
+                let fd = unsafe { libc::socket(family, kind | libc::SOCK_CLOEXEC, proto) };
+                if fd < 0 {
+                    return Err(error::last_os_error());
+                }
+                fd
+            }
+        };
+        let this = slf.get();
+        let old = this.fd.swap(fd, Relaxed);
+        if old >= 0 {
+            // SAFETY: a re-initialised object owned the old fd.
+            unsafe { libc::close(old) };
+        }
+        this.family.store(family, Relaxed);
+        this.kind
+            .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
+        this.proto.store(proto, Relaxed);
+        let ns = if kind & libc::SOCK_NONBLOCK != 0 { 0 } else { timeout::default_ns() };
+        this.timeout_ns.store(ns, Relaxed);
+        if ns >= 0 {
+            this.set_timeout_ns(ns)?;
+        }
+        Ok(())
+    }
+
+    /// The address family, as an int (`rnet.socket` turns it into `AddressFamily`).
+    #[getter(family)]
+    fn family_attr(&self) -> i32 {
+        self.family()
+    }
+
+    /// The socket type, as an int (`rnet.socket` turns it into `SocketKind`).
+    #[getter]
+    fn r#type(&self) -> i32 {
+        self.kind.load(Relaxed)
+    }
+
+    /// The socket protocol.
+    #[getter]
+    fn proto(&self) -> i32 {
+        self.proto.load(Relaxed)
+    }
+
+    /// The timeout in seconds (float), or None for blocking mode.
+    #[getter(timeout)]
+    fn timeout_attr(&self, py: Python<'_>) -> Py<PyAny> {
+        timeout::to_python(py, self.timeout_ns.load(Relaxed))
+    }
+
+    /// _accept() -> (integer, address info)
+    ///
+    /// Wait for an incoming connection; return a new socket file descriptor
+    /// and the peer's address. Corresponds to `accept4(2)` with SOCK_CLOEXEC.
+    fn _accept<'py>(&self, py: Python<'py>) -> PyResult<(RawFd, Bound<'py, PyAny>)> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        let (sock, peer) = wait::call(py, fd, Interest::Read, &mut deadline, || {
+            with_sock(fd, |s| s.accept())
+        })?;
+        let peer = addr::to_python(py, &peer)?;
+        Ok((std::os::fd::IntoRawFd::into_raw_fd(sock), peer))
+    }
+
+    /// bind(address)
+    ///
+    /// Bind the socket to a local address; corresponds to `bind(2)`.
+    fn bind(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = slf.py();
+        let this = slf.get();
+        let fd = this.raw_fd()?;
+        let local = addr::to_sockaddr(py, this.family(), address, "bind")?;
+        audit::audit(py, ("socket.bind", slf, address))?;
+        with_sock(fd, |s| s.bind(&local)).map_err(error::from_io)
+    }
+
+    /// close()
+    ///
+    /// Close the socket; closing twice is harmless. Corresponds to `close(2)`.
+    fn close(&self) -> PyResult<()> {
+        let fd = self.fd.swap(-1, Relaxed);
+        if fd < 0 {
+            return Ok(());
+        }
+        // SAFETY: the swap made this call the fd's only owner.
+        if unsafe { libc::close(fd) } < 0 {
+            let err = std::io::Error::last_os_error();
+            // The peer may reset the connection before close; CPython ignores that.
+            if err.raw_os_error() != Some(libc::ECONNRESET) {
+                return Err(error::from_io(err));
+            }
+        }
+        Ok(())
+    }
+
+    /// connect(address)
+    ///
+    /// Connect the socket to a remote address; corresponds to `connect(2)`,
+    /// waiting for the connection within the socket's timeout.
+    fn connect(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
+        match Socket::connect_impl(slf, address, "connect")? {
+            0 => Ok(()),
+            errno => Err(error::os_error(errno)),
+        }
+    }
+
+    /// connect_ex(address) -> errno
+    ///
+    /// Like connect(address), but return an error code (the errno value)
+    /// instead of raising an exception when an error occurs.
+    fn connect_ex(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<i32> {
+        let py = slf.py();
+        match Socket::connect_impl(slf, address, "connect_ex") {
+            Err(err) if err.is_instance_of::<pyo3::exceptions::PyTimeoutError>(py) => {
+                Ok(libc::EWOULDBLOCK)
+            }
+            other => other,
+        }
+    }
+
+    /// detach()
+    ///
+    /// Close the socket object without closing the underlying file
+    /// descriptor; return the file descriptor.
+    fn detach(&self) -> RawFd {
+        self.fd.swap(-1, Relaxed)
+    }
+
+    /// fileno() -> integer
+    ///
+    /// Return the integer file descriptor of the socket, or -1 once closed.
+    fn fileno(&self) -> RawFd {
+        self.fd.load(Relaxed)
+    }
+
+    /// getpeername() -> address info
+    ///
+    /// Return the address of the remote endpoint; corresponds to `getpeername(2)`.
+    fn getpeername<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fd = self.raw_fd()?;
+        let peer = with_sock(fd, |s| s.peer_addr()).map_err(error::from_io)?;
+        addr::to_python(py, &peer)
+    }
+
+    /// getsockname() -> address info
+    ///
+    /// Return the address of the local endpoint; corresponds to `getsockname(2)`.
+    fn getsockname<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let fd = self.raw_fd()?;
+        let local = with_sock(fd, |s| s.local_addr()).map_err(error::from_io)?;
+        addr::to_python(py, &local)
+    }
+
+    /// getsockopt(level, option[, buffersize]) -> value
+    ///
+    /// Get a socket option: an integer, or with a buffersize (1-1024) the raw
+    /// bytes of the option. Corresponds to `getsockopt(2)`.
+    #[pyo3(signature = (level, option, buflen=0, /))]
+    fn getsockopt(&self, py: Python<'_>, level: i32, option: i32, buflen: i32) -> PyResult<Py<PyAny>> {
+        let fd = self.raw_fd()?;
+        if buflen == 0 {
+            return Ok(int_sockopt(fd, level, option)?.into_pyobject(py)?.into_any().unbind());
+        }
+        if !(1..=1024).contains(&buflen) {
+            return Err(PyOSError::new_err("getsockopt buflen out of range"));
+        }
+        let mut buf = vec![0u8; buflen as usize];
+        let mut len = buflen as libc::socklen_t;
+        // SAFETY: `buf` has `len` writable bytes.
+        let rc = unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
+        if rc < 0 {
+            return Err(error::last_os_error());
+        }
+        buf.truncate(len as usize);
+        Ok(PyBytes::new(py, &buf).into_any().unbind())
+    }
+
+    /// setsockopt(level, option, value: int)
+    /// setsockopt(level, option, value: buffer)
+    /// setsockopt(level, option, None, optlen: int)
+    ///
+    /// Set a socket option; corresponds to `setsockopt(2)`.
+    #[pyo3(signature = (level, option, value, optlen=None, /))]
+    fn setsockopt(
+        &self,
+        level: i32,
+        option: i32,
+        value: &Bound<'_, PyAny>,
+        optlen: Option<u32>,
+    ) -> PyResult<()> {
+        let fd = self.raw_fd()?;
+        let set = |ptr: *const libc::c_void, len: usize| {
+            // SAFETY: `ptr` points to `len` readable bytes for the call.
+            let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
+            if rc < 0 { Err(error::last_os_error()) } else { Ok(()) }
+        };
+        if let Some(optlen) = optlen {
+            if !value.is_none() {
+                return Err(PyTypeError::new_err("setsockopt() takes exactly 3 arguments (4 given)"));
+            }
+            return set(std::ptr::null(), optlen as usize);
+        }
+        if value.is_instance_of::<pyo3::types::PyInt>() {
+            let flag: i32 = value.extract()?;
+            return set(&flag as *const i32 as *const _, std::mem::size_of::<i32>());
+        }
+        buffer::with_readable(value, |data| set(data.as_ptr() as *const _, data.len()))?
+    }
+
+    /// gettimeout() -> timeout
+    ///
+    /// Return the timeout in seconds (float) of socket operations, or None
+    /// when the socket blocks without limit.
+    fn gettimeout(&self, py: Python<'_>) -> Py<PyAny> {
+        timeout::to_python(py, self.timeout_ns.load(Relaxed))
+    }
+
+    /// settimeout(timeout)
+    ///
+    /// Set a timeout on socket operations: a float of seconds, 0.0 for
+    /// non-blocking mode, or None to block without limit.
+    fn settimeout(&self, timeout: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.set_timeout_ns(timeout::parse(timeout)?)
+    }
+
+    /// getblocking()
+    ///
+    /// Return True if the socket is in blocking mode (any timeout but 0.0).
+    fn getblocking(&self) -> bool {
+        self.timeout_ns.load(Relaxed) != 0
+    }
+
+    /// setblocking(flag)
+    ///
+    /// Set blocking (True, like settimeout(None)) or non-blocking (False,
+    /// like settimeout(0.0)) mode.
+    fn setblocking(&self, flag: &Bound<'_, PyAny>) -> PyResult<()> {
+        let block = flag.is_truthy()?;
+        self.set_timeout_ns(if block { timeout::NONE } else { 0 })
+    }
+
+    /// listen([backlog])
+    ///
+    /// Enable a server to accept connections; corresponds to `listen(2)`.
+    /// The default backlog is min(SOMAXCONN, 128); a negative one means 0.
+    #[pyo3(signature = (backlog=None, /))]
+    fn listen(&self, backlog: Option<i32>) -> PyResult<()> {
+        let fd = self.raw_fd()?;
+        let backlog = backlog.unwrap_or(libc::SOMAXCONN.min(128)).max(0);
+        with_sock(fd, |s| s.listen(backlog)).map_err(error::from_io)
+    }
+
+    /// recv(buffersize[, flags]) -> data
+    ///
+    /// Receive up to buffersize bytes; b'' means the peer closed the
+    /// connection. Corresponds to `recv(2)`.
+    #[pyo3(signature = (bufsize, flags=0, /))]
+    fn recv(&self, py: Python<'_>, bufsize: isize, flags: i32) -> PyResult<Py<PyBytes>> {
+        let n = check_size(bufsize, "recv")?;
+        self.recv_impl(py, n, flags)
+    }
+
+    /// recv_into(buffer, [nbytes[, flags]]) -> nbytes_read
+    ///
+    /// Receive up to nbytes bytes (default: the buffer's size) straight into
+    /// a writable buffer; return how many were received.
+    #[pyo3(signature = (buffer, nbytes=0, flags=0))]
+    fn recv_into(&self, py: Python<'_>, buffer: &Bound<'_, PyAny>, nbytes: isize, flags: i32) -> PyResult<usize> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        buffer::with_writable(buffer, "recv_into() argument 'buffer'", |ptr, buflen| {
+            let n = into_len(nbytes, buflen, "recv_into", "buffer too small for requested bytes")?;
+            let ptr = SendPtr(ptr);
+            wait::call(py, fd, Interest::Read, &mut deadline, || {
+                // SAFETY: the buffer stays exported (and so alive and unmoved)
+                // until with_writable returns.
+                let slot = unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
+                with_sock(fd, |s| s.recv_with_flags(slot, flags))
+            })
+        })?
+    }
+
+    /// recvfrom(buffersize[, flags]) -> (data, address info)
+    ///
+    /// Like recv(buffersize, flags) but also return the sender's address.
+    #[pyo3(signature = (bufsize, flags=0, /))]
+    fn recvfrom<'py>(&self, py: Python<'py>, bufsize: isize, flags: i32) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
+        let n = check_size(bufsize, "recvfrom")?;
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        let mut buf: Vec<MaybeUninit<u8>> = Vec::with_capacity(n);
+        buf.resize(n, MaybeUninit::uninit());
+        let slot = &mut buf[..];
+        let (got, from) = wait::call(py, fd, Interest::Read, &mut deadline, || {
+            with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+        })?;
+        // SAFETY: the kernel initialised the first `got` bytes.
+        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, got) };
+        Ok((PyBytes::new(py, data).unbind(), addr::to_python(py, &from)?))
+    }
+
+    /// recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
+    ///
+    /// Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address.
+    #[pyo3(signature = (buffer, nbytes=0, flags=0))]
+    fn recvfrom_into<'py>(
+        &self,
+        py: Python<'py>,
+        buffer: &Bound<'py, PyAny>,
+        nbytes: isize,
+        flags: i32,
+    ) -> PyResult<(usize, Bound<'py, PyAny>)> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 'buffer'", |ptr, buflen| {
+            let n = into_len(nbytes, buflen, "recvfrom_into", "nbytes is greater than the length of the buffer")?;
+            let ptr = SendPtr(ptr);
+            wait::call(py, fd, Interest::Read, &mut deadline, || {
+                // SAFETY: as in recv_into.
+                let slot = unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
+                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+            })
+        })??;
+        Ok((got, addr::to_python(py, &from)?))
+    }
+
+    /// send(data[, flags]) -> count
+    ///
+    /// Send data; return the number of bytes sent, which may be fewer than
+    /// given. Corresponds to `send(2)`.
+    #[pyo3(signature = (data, flags=0, /))]
+    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<usize> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        buffer::with_readable(data, |bytes| {
+            wait::call(py, fd, Interest::Write, &mut deadline, || {
+                with_sock(fd, |s| s.send_with_flags(bytes, flags))
+            })
+        })?
+    }
+
+    /// sendall(data[, flags])
+    ///
+    /// Send all of data, calling send as often as needed; the socket's
+    /// timeout bounds the whole call, not each send.
+    #[pyo3(signature = (data, flags=0, /))]
+    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+        let fd = self.raw_fd()?;
+        let mut deadline = self.deadline();
+        buffer::with_readable(data, |bytes| {
+            let mut rest = bytes;
+            while !rest.is_empty() {
+                let sent = wait::call(py, fd, Interest::Write, &mut deadline, || {
+                    with_sock(fd, |s| s.send_with_flags(rest, flags))
+                })?;
+                rest = &rest[sent..];
+                // Partial sends are where Ctrl-C gets a chance, as in CPython.
+                py.check_signals()?;
+            }
+            Ok(())
+        })?
+    }
+
+    /// sendto(data[, flags], address) -> count
+    ///
+    /// Send a datagram to the given address; return the number of bytes sent.
+    #[pyo3(signature = (*args))]
+    fn sendto(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<usize> {
+        let py = slf.py();
+        let (data, flags, address) = match args.len() {
+            2 => (args.get_item(0)?, 0, args.get_item(1)?),
+            3 => (args.get_item(0)?, args.get_item(1)?.extract::<i32>()?, args.get_item(2)?),
+            n => {
+                return Err(PyTypeError::new_err(format!(
+                    "sendto() takes 2 or 3 arguments ({n} given)"
+                )))
+            }
+        };
+        let this = slf.get();
+        buffer::with_readable(&data, |_| ())?;
+        let fd = this.raw_fd()?;
+        let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
+        audit::audit(py, ("socket.sendto", slf, &address))?;
+        let mut deadline = this.deadline();
+        buffer::with_readable(&data, |bytes| {
+            wait::call(py, fd, Interest::Write, &mut deadline, || {
+                with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
+            })
+        })?
+    }
+
+    /// shutdown(flag)
+    ///
+    /// Shut down the reading side (SHUT_RD), the writing side (SHUT_WR) or
+    /// both (SHUT_RDWR) of the connection; corresponds to `shutdown(2)`.
+    fn shutdown(&self, how: i32) -> PyResult<()> {
+        let fd = self.raw_fd()?;
+        // SAFETY: plain system call on an open fd; any `how` is checked by the kernel.
+        if unsafe { libc::shutdown(fd, how) } < 0 {
+            return Err(error::last_os_error());
+        }
+        Ok(())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<socket object, fd={}, family={}, type={}, proto={}>",
+            self.fileno(),
+            self.family(),
+            self.kind.load(Relaxed),
+            self.proto.load(Relaxed)
+        )
+    }
+}
+
+fn int_sockopt(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
+    let mut value: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `value` and `len` are valid for writing.
+    let rc = unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
+    if rc < 0 {
+        return Err(error::last_os_error());
+    }
+    Ok(value)
+}
+
+/// A buffer pointer carried into a GIL-free closure; the exporter keeps the
+/// memory alive for the duration of the call.
+#[derive(Clone, Copy)]
+struct SendPtr(*mut u8);
+// SAFETY: only dereferenced while the exporting object is held by the caller,
+// by one thread at a time.
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+impl SendPtr {
+    fn get(self) -> *mut u8 {
+        self.0
+    }
+}

@@ -1,0 +1,76 @@
+//! Socket timeouts as CPython parses and stores them (`socket_parse_timeout`):
+//! nanoseconds, rounded up, with a negative value meaning `None`.
+
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyOverflowError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyFloat;
+
+/// `None`: block without limit.
+pub const NONE: i64 = -1;
+
+/// The module-wide default for new sockets (`setdefaulttimeout`).
+static DEFAULT_NS: AtomicI64 = AtomicI64::new(NONE);
+
+pub fn default_ns() -> i64 {
+    DEFAULT_NS.load(Relaxed)
+}
+
+pub fn set_default_ns(ns: i64) {
+    DEFAULT_NS.store(ns, Relaxed);
+}
+
+pub fn from_nanos(ns: i64) -> Option<Duration> {
+    u64::try_from(ns).ok().map(Duration::from_nanos)
+}
+
+/// The Python value of a stored timeout: `None` or seconds as a float.
+pub fn to_python(py: Python<'_>, ns: i64) -> Py<PyAny> {
+    match from_nanos(ns) {
+        None => py.None(),
+        Some(d) => PyFloat::new(py, d.as_secs_f64()).into_any().unbind(),
+    }
+}
+
+fn too_large() -> PyErr {
+    PyOverflowError::new_err("timestamp too large to convert to C _PyTime_t")
+}
+
+/// Parses `None`, an int or a float of seconds, with CPython's errors.
+pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
+    if obj.is_none() {
+        return Ok(NONE);
+    }
+    let ns = if let Ok(f) = obj.cast::<PyFloat>() {
+        let secs = f.value();
+        if secs.is_nan() {
+            return Err(PyValueError::new_err("Invalid value NaN (not a number)"));
+        }
+        // _PyTime_ROUND_TIMEOUT rounds away from zero, so a tiny positive
+        // timeout never becomes non-blocking mode.
+        let ns = (secs * 1e9).abs().ceil().copysign(secs);
+        if !(-9.2e18..=9.2e18).contains(&ns) {
+            return Err(too_large());
+        }
+        ns as i64
+    } else {
+        let secs = obj.extract::<i64>().map_err(|err| {
+            if err.is_instance_of::<PyOverflowError>(obj.py()) {
+                too_large()
+            } else {
+                err
+            }
+        })?;
+        secs.checked_mul(1_000_000_000).ok_or_else(too_large)?
+    };
+    if ns < 0 {
+        return Err(PyValueError::new_err("Timeout value out of range"));
+    }
+    // CPython keeps timeouts that poll() can take in milliseconds as an int.
+    if (ns + 999_999) / 1_000_000 > i64::from(i32::MAX) {
+        return Err(PyOverflowError::new_err("timeout doesn't fit into C timeval"));
+    }
+    Ok(ns)
+}
