@@ -7,8 +7,10 @@ mod addr;
 mod audit;
 mod buffer;
 mod constants;
+mod convert;
 mod error;
 mod lookup;
+mod names;
 mod socket;
 mod timeout;
 mod wait;
@@ -38,5 +40,7 @@ fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;
     m.add_function(wrap_pyfunction!(setdefaulttimeout, m)?)?;
     constants::register(m)?;
+    names::register(m)?;
+    convert::register(m)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicI32, AtomicI64, Ordering::Relaxed};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use socket2::{SockAddr, SockRef};
@@ -185,9 +185,8 @@ impl Socket {
         let (mut family, mut kind, mut proto) = (family, r#type, proto);
         let fd = match fileno.filter(|f| !f.is_none()) {
             Some(obj) => {
-                let fd: i64 = obj.extract()?;
-                let fd = RawFd::try_from(fd)
-                    .map_err(|_| PyOverflowError::new_err("file descriptor out of range"))?;
+                // CPython reads a C long and keeps its low int, so this does too.
+                let fd = obj.extract::<i64>()? as RawFd;
                 if fd < 0 {
                     return Err(PyValueError::new_err("negative file descriptor"));
                 }
@@ -465,8 +464,11 @@ impl Socket {
     /// connection. Corresponds to `recv(2)`.
     #[pyo3(signature = (bufsize, flags=0, /))]
     fn recv(&self, py: Python<'_>, bufsize: isize, flags: i32) -> PyResult<Py<PyBytes>> {
-        let n = check_size(bufsize, "recv")?;
-        self.recv_impl(py, n, flags)
+        // CPython answers a zero-byte read without a system call.
+        match check_size(bufsize, "recv")? {
+            0 => Ok(PyBytes::new(py, b"").unbind()),
+            n => self.recv_impl(py, n, flags),
+        }
     }
 
     /// recv_into(buffer, [nbytes[, flags]]) -> nbytes_read
@@ -475,10 +477,13 @@ impl Socket {
     /// a writable buffer; return how many were received.
     #[pyo3(signature = (buffer, nbytes=0, flags=0))]
     fn recv_into(&self, py: Python<'_>, buffer: &Bound<'_, PyAny>, nbytes: isize, flags: i32) -> PyResult<usize> {
-        let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
-        buffer::with_writable(buffer, "recv_into() argument 'buffer'", |ptr, buflen| {
+        buffer::with_writable(buffer, "recv_into() argument 1", |ptr, buflen| {
             let n = into_len(nbytes, buflen, "recv_into", "buffer too small for requested bytes")?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let fd = self.raw_fd()?;
             let ptr = SendPtr(ptr);
             wait::call(py, fd, Interest::Read, &mut deadline, || {
                 // SAFETY: the buffer stays exported (and so alive and unmoved)
@@ -521,7 +526,7 @@ impl Socket {
     ) -> PyResult<(usize, Bound<'py, PyAny>)> {
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
-        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 'buffer'", |ptr, buflen| {
+        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
             let n = into_len(nbytes, buflen, "recvfrom_into", "nbytes is greater than the length of the buffer")?;
             let ptr = SendPtr(ptr);
             wait::call(py, fd, Interest::Read, &mut deadline, || {
@@ -591,11 +596,12 @@ impl Socket {
         let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
         audit::audit(py, ("socket.sendto", slf, &address))?;
         let mut deadline = this.deadline();
-        buffer::with_readable(&data, |bytes| {
+        let sent = buffer::with_readable(&data, |bytes| {
             wait::call(py, fd, Interest::Write, &mut deadline, || {
                 with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
             })
-        })?
+        })?;
+        sent.map_err(|err| broadcast_hint(py, fd, err))
     }
 
     /// shutdown(flag)
@@ -620,6 +626,21 @@ impl Socket {
             self.proto.load(Relaxed)
         )
     }
+}
+
+/// EACCES from sendto is nearly always a broadcast without SO_BROADCAST: keep
+/// CPython's PermissionError and errno, and add a note (PEP 678) naming the fix.
+fn broadcast_hint(py: Python<'_>, fd: RawFd, err: PyErr) -> PyErr {
+    let denied = err
+        .value(py)
+        .getattr("errno")
+        .and_then(|e| e.extract::<i32>())
+        .is_ok_and(|e| e == libc::EACCES);
+    if denied && int_sockopt(fd, libc::SOL_SOCKET, libc::SO_BROADCAST).is_ok_and(|on| on == 0) {
+        let note = "rnet: broadcasting needs sock.setsockopt(SOL_SOCKET, SO_BROADCAST, 1) first";
+        let _ = err.value(py).call_method1("add_note", (note,));
+    }
+    err
 }
 
 fn int_sockopt(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {

@@ -51,8 +51,10 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
         // _PyTime_ROUND_TIMEOUT rounds away from zero, so a tiny positive
         // timeout never becomes non-blocking mode.
         let ns = (secs * 1e9).abs().ceil().copysign(secs);
-        if !(-9.2e18..=9.2e18).contains(&ns) {
-            return Err(too_large());
+        if !(ns >= i64::MIN as f64 && ns < i64::MAX as f64) {
+            return Err(PyOverflowError::new_err(
+                "timestamp out of range for platform time_t",
+            ));
         }
         ns as i64
     } else {
@@ -67,10 +69,6 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     };
     if ns < 0 {
         return Err(PyValueError::new_err("Timeout value out of range"));
-    }
-    // CPython keeps timeouts that poll() can take in milliseconds as an int.
-    if (ns + 999_999) / 1_000_000 > i64::from(i32::MAX) {
-        return Err(PyOverflowError::new_err("timeout doesn't fit into C timeval"));
     }
     Ok(ns)
 }

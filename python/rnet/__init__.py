@@ -11,6 +11,10 @@ from . import _rnet
 from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 
+# --- lookups and conversions (src/names.rs, src/convert.rs) ---
+_LOOKUP_NAMES: list[str] = []
+# --- end lookups and conversions ---
+
 # The stdlib's own classes, not look-alikes (as trio does).
 error = OSError
 timeout = _std.timeout
@@ -50,5 +54,6 @@ __all__ = [
     "AddressInfo",
     "getdefaulttimeout",
     "setdefaulttimeout",
+    *_LOOKUP_NAMES,
     *_CONSTANTS,
 ]

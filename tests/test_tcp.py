@@ -1,0 +1,304 @@
+"""The TCP half of the socket API, on both implementations where it matters."""
+
+import array
+import errno
+import gc
+import os
+import pickle
+import socket
+import sys
+import threading
+import time
+
+import subprocess
+
+import pytest
+
+import rnet
+from diff import same
+
+
+def pair(mod, timeout=5.0):
+    """A connected (client, server-side) TCP pair of `mod` sockets on loopback."""
+    with mod.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        client = mod.socket()
+        client.settimeout(timeout)
+        client.connect(listener.getsockname())
+        conn, _ = listener.accept()
+    conn.settimeout(timeout)
+    return client, conn
+
+
+def test_echo_and_eof(mod):
+    client, conn = pair(mod)
+    with client, conn:
+        assert client.send(b"hello there!") == 12
+        assert conn.recv(80) == b"hello there!"
+        conn.sendall(b"x" * 100_000)
+        got = bytearray()
+        for _ in range(1000):
+            if len(got) == 100_000:
+                break
+            got += client.recv(65536)
+        assert got == b"x" * 100_000
+        assert client.recv(0) == b""
+        client.shutdown(socket.SHUT_WR)
+        assert conn.recv(10) == b""  # end of stream
+        assert conn.recv(10) == b""
+
+
+def test_bytes_like_arguments(mod):
+    client, conn = pair(mod)
+    with client, conn:
+        for data in (bytearray(b"ab"), memoryview(b"cd"), array.array("b", b"ef"), b"gh"):
+            client.sendall(data)
+        buf = bytearray(8)
+        view = memoryview(buf)
+        n = 0
+        for _ in range(100):
+            n += conn.recv_into(view[n:])
+            if n == 8:
+                break
+        assert buf == b"abcdefgh"
+        client.send(b"xyz")
+        arr = array.array("b", bytes(3))
+        assert conn.recv_into(arr, 2) == 2
+        assert arr.tobytes() == b"xy\0"
+        assert conn.recv(5, socket.MSG_PEEK) == b"z"
+        assert conn.recv(5) == b"z"
+
+
+def test_addresses_and_repr(mod):
+    client, conn = pair(mod)
+    with client, conn:
+        assert client.getpeername() == conn.getsockname()
+        assert conn.getpeername() == client.getsockname()
+        assert client.family is socket.AF_INET and client.type is socket.SOCK_STREAM
+        text = repr(client)
+        assert text.startswith(f"<{mod.__name__}.socket fd={client.fileno()}, family=2, type=1")
+        assert f"laddr={client.getsockname()}" in text and f"raddr={client.getpeername()}" in text
+    assert "[closed]" in repr(client)
+
+
+def test_timeouts_and_blocking(mod):
+    client, conn = pair(mod, timeout=0.05)
+    with client, conn:
+        with pytest.raises(TimeoutError, match="timed out") as info:
+            conn.recv(1)
+        assert isinstance(info.value, socket.timeout)
+        conn.setblocking(False)
+        assert conn.gettimeout() == 0.0 and not conn.getblocking()
+        with pytest.raises(BlockingIOError) as info:
+            conn.recv(1)
+        assert info.value.errno == errno.EAGAIN
+        conn.setblocking(True)
+        assert conn.gettimeout() is None and conn.getblocking()
+        conn.settimeout(2)
+        assert conn.gettimeout() == 2.0 and conn.timeout == 2.0
+        assert os.get_blocking(conn.fileno()) is False
+        conn.settimeout(None)
+        assert os.get_blocking(conn.fileno()) is True
+
+
+def test_sendall_has_one_deadline(mod):
+    client, conn = pair(mod, timeout=0.3)
+    with client, conn:
+        # Nobody reads: sendall fills the buffers and must give up as a whole
+        # within its timeout, not per partial send.
+        with pytest.raises(TimeoutError):
+            client.sendall(b"x" * (64 << 20))
+
+
+def test_default_timeout_and_accept_inheritance(mod):
+    assert mod.getdefaulttimeout() is None
+    with mod.socket() as listener, mod.socket() as client:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(3)
+        client.connect(listener.getsockname())
+        conn, _ = listener.accept()
+        with conn:
+            assert conn.gettimeout() is None  # bpo-7995
+            assert os.get_blocking(conn.fileno()) is True
+    mod.setdefaulttimeout(1.5)
+    try:
+        with mod.socket() as s:
+            assert s.gettimeout() == 1.5
+    finally:
+        mod.setdefaulttimeout(None)
+
+
+def test_makefile_text_and_binary(mod):
+    client, conn = pair(mod)
+    with client, conn:
+        wfile = client.makefile("w", encoding="utf-8", newline="\r\n")
+        rfile = conn.makefile("rb")
+        wfile.write("id\nname\n")
+        wfile.flush()
+        assert rfile.readline() == b"id\r\n"
+        assert rfile.readline() == b"name\r\n"
+        wfile.close()
+        client.close()  # the fd really closes only now; the reader sees EOF
+        assert rfile.read() == b""
+        rfile.close()
+
+
+def test_dup_detach_fileno_inheritable(mod):
+    client, conn = pair(mod)
+    with client, conn:
+        assert client.get_inheritable() is False  # PEP 446
+        client.set_inheritable(True)
+        assert client.get_inheritable() is True
+        twin = client.dup()
+        with twin:
+            assert twin.fileno() != client.fileno()
+            assert twin.getpeername() == client.getpeername()
+            assert twin.gettimeout() == client.gettimeout()
+            twin.sendall(b"via dup")
+            assert conn.recv(10) == b"via dup"
+        fd = conn.detach()
+        assert conn.fileno() == -1
+        adopted = mod.socket(fileno=fd)
+        with adopted:
+            assert (adopted.family, adopted.type, adopted.proto) == (
+                socket.AF_INET,
+                socket.SOCK_STREAM,
+                socket.IPPROTO_TCP,
+            )
+            client.sendall(b"adopted")
+            assert adopted.recv(10) == b"adopted"
+
+
+def test_broken_pipe_not_sigpipe(mod):
+    client, conn = pair(mod)
+    with client:
+        conn.close()
+        with pytest.raises((BrokenPipeError, ConnectionResetError)):
+            for _ in range(1000):
+                client.send(b"x" * 1024)
+                time.sleep(0.001)
+
+
+def test_pickle_refused(mod):
+    with mod.socket() as s:
+        with pytest.raises(TypeError, match="cannot pickle 'socket' object"):
+            pickle.dumps(s)
+
+
+def test_subclassable():
+    class Loud(rnet.socket):
+        def send(self, data, flags=0):
+            return super().send(data.upper(), flags)
+
+    client, conn = pair(rnet)
+    with client, conn:
+        loud = Loud(fileno=client.detach())
+        with loud:
+            loud.send(b"hi")
+            assert conn.recv(2) == b"HI"
+            assert isinstance(loud, rnet.socket) and isinstance(loud, rnet.SocketType)
+
+
+def test_unclosed_socket_warns():
+    s = rnet.socket()
+    fd = s.fileno()
+    with pytest.warns(ResourceWarning, match=r"unclosed <rnet.socket fd=%d" % fd):
+        del s
+        gc.collect()
+    with pytest.raises(OSError) as info:
+        os.fstat(fd)  # the finalizer closed the fd
+    assert info.value.errno == errno.EBADF
+
+
+def test_other_threads_run_while_accept_blocks():
+    with rnet.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(10)
+        result = {}
+
+        def serve():
+            conn, addr = listener.accept()
+            with conn:
+                result["data"] = conn.recv(10)
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        # With the GIL held by accept() this loop would never run.
+        ticks = 0
+        deadline = time.monotonic() + 0.2
+        while time.monotonic() < deadline:
+            ticks += 1
+        with rnet.socket() as client:
+            client.connect(listener.getsockname())
+            client.sendall(b"ping")
+        thread.join(10)
+        assert not thread.is_alive()
+        assert result["data"] == b"ping" and ticks > 1000
+
+
+def test_audit_events():
+    seen = []
+
+    def hook(event, args):
+        if event.startswith("socket.") and getattr(args[0], "__module__", "") == "rnet":
+            seen.append((event, args[1:]))
+
+    sys.addaudithook(hook)
+    with rnet.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.connect_ex(("127.0.0.1", 9))
+    assert seen[0] == ("socket.__new__", (socket.AF_INET, socket.SOCK_STREAM, 0))
+    assert ("socket.bind", (("127.0.0.1", 0),)) in seen
+    assert ("socket.connect", (("127.0.0.1", 9),)) in seen
+
+
+def test_audit_hook_can_block_connect():
+    code = r"""
+import sys, rnet
+def hook(event, args):
+    if event == "socket.connect":
+        raise PermissionError("blocked by audit hook")
+sys.addaudithook(hook)
+s = rnet.socket()
+try:
+    s.connect(("127.0.0.1", 9))
+except PermissionError as exc:
+    print("blocked:", exc)
+finally:
+    s.close()
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=True
+    )
+    assert out.stdout.strip() == "blocked: blocked by audit hook"
+
+
+def test_constants_equal_stdlib():
+    names = [n for n in dir(rnet) if n.isupper() and isinstance(getattr(rnet, n), int)]
+    assert len(names) > 200
+    for name in names:
+        if hasattr(socket, name):
+            assert getattr(rnet, name) == getattr(socket, name), name
+            assert type(getattr(rnet, name)) is type(getattr(socket, name)), name
+    for name in ("AF_INET", "AF_INET6", "AF_UNIX", "SOCK_STREAM", "SOCK_DGRAM", "SOL_SOCKET",
+                 "SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE", "SO_RCVBUF", "SO_SNDBUF",
+                 "SO_ERROR", "SO_TYPE", "SO_BROADCAST", "SO_LINGER", "IPPROTO_TCP",
+                 "IPPROTO_UDP", "IPPROTO_IP", "TCP_NODELAY", "SHUT_RD", "SHUT_WR", "SHUT_RDWR",
+                 "SOMAXCONN", "MSG_PEEK", "MSG_DONTWAIT", "MSG_WAITALL", "INADDR_ANY"):
+        assert getattr(rnet, name) == getattr(socket, name), name
+
+
+def test_stdlib_exception_objects():
+    assert rnet.error is OSError and rnet.timeout is socket.timeout
+    assert rnet.gaierror is socket.gaierror and rnet.herror is socket.herror
+
+
+def test_lecture_style_constructor_calls():
+    def body(mod):
+        with mod.socket() as a, mod.socket(mod.AF_INET, mod.SOCK_STREAM) as b:
+            return (a.family, a.type, b.family, b.type)
+
+    same(body)

@@ -1,0 +1,165 @@
+"""Bad input and failing calls: rnet raises what the stdlib raises.
+
+Each case runs on `socket` and on `rnet` and compares the exception class,
+errno, message and args (see diff.py).
+"""
+
+import errno
+import socket
+
+import pytest
+
+from diff import same
+
+
+def on_socket(call, family=socket.AF_INET, kind=socket.SOCK_STREAM):
+    """A body that opens a socket of `mod`, applies `call`, and closes it."""
+
+    def body(mod):
+        with mod.socket(family, kind) as s:
+            return call(s)
+
+    return body
+
+
+BAD_ADDRESSES = [
+    "127.0.0.1",
+    ["127.0.0.1", 0],
+    ("127.0.0.1",),
+    ("127.0.0.1", 0, 0),
+    (1, 0),
+    (None, 0),
+    ("a\0b", 0),
+    (b"a\0b", 0),
+    ("127.0.0.1", -1),
+    ("127.0.0.1", 65536),
+    ("127.0.0.1", 2**31),
+    ("127.0.0.1", 2**63),
+    ("127.0.0.1", 2**70),
+    ("127.0.0.1", -(2**70)),
+    ("127.0.0.1", "80"),
+    ("127.0.0.1", 1.5),
+    ("127.0.0.1", None),
+    ("<broadcast>", 2**70),
+]
+
+
+@pytest.mark.parametrize("address", BAD_ADDRESSES, ids=repr)
+@pytest.mark.parametrize("method", ["bind", "connect", "connect_ex"])
+def test_bad_inet_address(method, address):
+    same(on_socket(lambda s: getattr(s, method)(address)))
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["::1", ("::1",), ("::1", 0, 0, 0, 0), ("::1", 70000), ("::1", 0, 2**20), ("::1", 0, -1)],
+    ids=repr,
+)
+def test_bad_inet6_address(address):
+    same(on_socket(lambda s: s.bind(address), family=socket.AF_INET6))
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", b"127.0.0.1", bytearray(b"127.0.0.1"), "localhost", "", "vm"]
+)
+def test_good_hosts_bind(host):
+    def body(mod):
+        with mod.socket() as s:
+            s.bind((host, 0))
+            return s.getsockname()[0]
+
+    same(body)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.send("text"),
+        lambda s: s.send(1),
+        lambda s: s.sendall(None),
+        lambda s: s.sendall("text"),
+        lambda s: s.recv(-1),
+        lambda s: s.recv("1"),
+        lambda s: s.recv(1.0),
+        lambda s: s.recv_into(b"abc"),
+        lambda s: s.recv_into(bytearray(2), 5),
+        lambda s: s.recv_into(bytearray(2), -1),
+        lambda s: s.recv_into("abc"),
+        lambda s: s.settimeout(-1),
+        lambda s: s.settimeout("1"),
+        lambda s: s.settimeout(float("nan")),
+        lambda s: s.settimeout(1e10),
+        lambda s: s.settimeout(2**70),
+        lambda s: s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 2000),
+        lambda s: s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, -1),
+        lambda s: s.getsockopt(socket.SOL_SOCKET, 9999),
+        lambda s: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, "1"),
+        lambda s: s.setsockopt(socket.SOL_SOCKET, 9999, 1),
+        lambda s: s.shutdown(99),
+        lambda s: s.shutdown(socket.SHUT_RDWR),
+        lambda s: s.getpeername(),
+        lambda s: s.recv(1),
+        lambda s: s.send(b"x"),
+        lambda s: s.listen(-5),
+    ],
+    ids=lambda f: f.__code__.co_consts[0] if False else None,
+)
+def test_bad_calls(call):
+    same(on_socket(call))
+
+
+def test_calls_on_closed_socket():
+    def body(mod):
+        s = mod.socket()
+        s.close()
+        s.close()  # twice is harmless
+        results = [s.fileno()]
+        for call in (
+            lambda: s.recv(1),
+            lambda: s.send(b"x"),
+            lambda: s.bind(("127.0.0.1", 0)),
+            lambda: s.listen(),
+            lambda: s.getsockname(),
+            lambda: s.settimeout(1),
+            lambda: s.accept(),
+        ):
+            try:
+                call()
+                results.append("ok")
+            except OSError as exc:
+                results.append((type(exc).__name__, exc.errno, str(exc)))
+        return results
+
+    result = same(body)
+    assert result[1][1][1] == errno.EBADF
+
+
+@pytest.mark.parametrize(
+    "args",
+    [(), (socket.AF_INET,), (socket.AF_INET6, socket.SOCK_STREAM), (12345,), (socket.AF_INET, 999)],
+    ids=repr,
+)
+def test_constructor(args):
+    def body(mod):
+        with mod.socket(*args) as s:
+            return (int(s.family), int(s.type), s.proto, s.gettimeout(), s.get_inheritable())
+
+    same(body)
+
+
+@pytest.mark.parametrize("value", ["x", 1.5, -1, 2**40])
+def test_constructor_bad_fileno(value):
+    same(lambda mod: mod.socket(fileno=value).close())
+
+
+def test_connection_refused():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # bound, never listening: connect is refused
+        result = same(on_socket(lambda s: s.connect(("127.0.0.1", port))))
+        assert result[1] == "ConnectionRefusedError"
+        assert result[3] == "[Errno 111] Connection refused"
+        assert same(on_socket(lambda s: s.connect_ex(("127.0.0.1", port)))) == (
+            "ok",
+            errno.ECONNREFUSED,
+        )
