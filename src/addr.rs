@@ -38,8 +38,7 @@ pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
             obj.get_type().name()?
         )));
     };
-    CString::new(raw)
-        .map_err(|_| PyTypeError::new_err("host name must not contain null character"))
+    CString::new(raw).map_err(|_| PyTypeError::new_err("host name must not contain null character"))
 }
 
 /// CPython's `setipaddr`: `''` is the wildcard, `'<broadcast>'` is
@@ -154,7 +153,10 @@ fn inet_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<So
     let port = port_arg(&tuple.get_item(1)?, caller)?;
     let ip = resolve_host(py, &host, libc::AF_INET)?;
     let port = checked_port(port, caller)?;
-    let ip = ip.as_socket_ipv4().map(|a| *a.ip()).unwrap_or(Ipv4Addr::UNSPECIFIED);
+    let ip = ip
+        .as_socket_ipv4()
+        .map(|a| *a.ip())
+        .unwrap_or(Ipv4Addr::UNSPECIFIED);
     Ok(v4(ip, port))
 }
 
@@ -170,7 +172,9 @@ fn inet6_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<S
     // CPython parses these with the unchecked `I` format: they wrap modulo 2**32.
     let masked = |i: usize| -> PyResult<u32> {
         match tuple.get_item(i) {
-            Ok(v) => Ok(v.call_method1("__and__", (0xffff_ffffu64,))?.extract::<u32>()?),
+            Ok(v) => Ok(v
+                .call_method1("__and__", (0xffff_ffffu64,))?
+                .extract::<u32>()?),
             Err(_) => Ok(0),
         }
     };
@@ -227,7 +231,9 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         return Ok(py.None().into_bound(py));
     }
     if let Some(a) = addr.as_socket_ipv4() {
-        return (a.ip().to_string(), a.port()).into_pyobject(py).map(|t| t.into_any());
+        return (a.ip().to_string(), a.port())
+            .into_pyobject(py)
+            .map(|t| t.into_any());
     }
     if let Some(a) = addr.as_socket_ipv6() {
         let host = numeric_host(addr)?;
@@ -239,9 +245,8 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         return unix_to_python(py, addr);
     }
     // SAFETY: the storage holds `len` bytes of which the family comes first.
-    let raw = unsafe {
-        std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize)
-    };
+    let raw =
+        unsafe { std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize) };
     let data = raw.get(2..).unwrap_or_default();
     (addr.family() as i32, PyBytes::new(py, data))
         .into_pyobject(py)
@@ -251,9 +256,8 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
 fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, PyAny>> {
     let base = mem::offset_of!(libc::sockaddr_un, sun_path);
     // SAFETY: the storage holds `len` bytes.
-    let raw = unsafe {
-        std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize)
-    };
+    let raw =
+        unsafe { std::slice::from_raw_parts(addr.as_ptr() as *const u8, addr.len() as usize) };
     let path = raw.get(base..).unwrap_or_default();
     if path.first() == Some(&0) {
         return Ok(PyBytes::new(py, path).into_any());

@@ -77,3 +77,59 @@ fn bytes_like_hint(obj: &Bound<'_, PyAny>, err: PyErr) -> PyErr {
     }
     err
 }
+
+/// Several writable buffers held at once, for `recvmsg_into`; each view is
+/// boxed so it never moves, and released on drop.
+pub struct WritableViews {
+    views: Vec<Box<MaybeUninit<ffi::Py_buffer>>>,
+}
+
+impl WritableViews {
+    /// Exports every item of `iterable` as a writable buffer, with CPython's
+    /// message when `iterable` or one of its items does not fit.
+    pub fn collect(iterable: &Bound<'_, PyAny>, caller: &str) -> PyResult<Self> {
+        let not_iterable = || PyTypeError::new_err(format!("{caller}() argument 1 must be an iterable"));
+        let items: Vec<_> = iterable
+            .try_iter()
+            .map_err(|_| not_iterable())?
+            .collect::<PyResult<_>>()?;
+        let mut out = WritableViews { views: Vec::new() };
+        for item in items {
+            let mut view = Box::new(MaybeUninit::<ffi::Py_buffer>::uninit());
+            // SAFETY: on success the view is initialised; it is pushed at
+            // once so Drop releases it.
+            if unsafe { ffi::PyObject_GetBuffer(item.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_WRITABLE) } != 0 {
+                let _ = PyErr::take(iterable.py());
+                return Err(PyTypeError::new_err(format!(
+                    "{caller}() argument 1 must be an iterable of single-segment read-write buffers"
+                )));
+            }
+            out.views.push(view);
+        }
+        Ok(out)
+    }
+
+    /// One iovec per buffer.
+    pub fn iovecs(&mut self) -> Vec<libc::iovec> {
+        self.views
+            .iter_mut()
+            .map(|v| {
+                // SAFETY: every view in the list was initialised by GetBuffer.
+                let v = unsafe { v.assume_init_mut() };
+                libc::iovec {
+                    iov_base: v.buf,
+                    iov_len: v.len as usize,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Drop for WritableViews {
+    fn drop(&mut self) {
+        for view in &mut self.views {
+            // SAFETY: each view was initialised and is released once.
+            unsafe { ffi::PyBuffer_Release(view.assume_init_mut()) };
+        }
+    }
+}

@@ -10,6 +10,7 @@ mod constants;
 mod convert;
 mod error;
 mod lookup;
+mod msg;
 mod names;
 mod socket;
 mod timeout;
@@ -37,6 +38,7 @@ fn setdefaulttimeout(timeout: &Bound<'_, PyAny>) -> PyResult<()> {
 #[pymodule]
 fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<socket::Socket>()?;
+    m.add_function(wrap_pyfunction!(socket::_socketpair, m)?)?;
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;
     m.add_function(wrap_pyfunction!(setdefaulttimeout, m)?)?;
     constants::register(m)?;

@@ -68,8 +68,11 @@ fn raw_getaddrinfo(
         // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.
         let ai = unsafe { &*cur };
         let addr = unsafe { copy_sockaddr(ai.ai_addr, ai.ai_addrlen) };
-        let canonname = (!ai.ai_canonname.is_null())
-            .then(|| unsafe { CStr::from_ptr(ai.ai_canonname) }.to_string_lossy().into_owned());
+        let canonname = (!ai.ai_canonname.is_null()).then(|| {
+            unsafe { CStr::from_ptr(ai.ai_canonname) }
+                .to_string_lossy()
+                .into_owned()
+        });
         out.push(AddrInfo {
             family: ai.ai_family,
             socktype: ai.ai_socktype,

@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyTuple};
 use socket2::{SockAddr, SockRef};
 
 use crate::wait::{self, Deadline, Interest};
-use crate::{addr, audit, buffer, error, timeout};
+use crate::{addr, audit, buffer, error, msg, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
@@ -100,7 +100,11 @@ impl Socket {
     }
 
     /// Converts and audits the address, then connects; returns the errno.
-    fn connect_impl(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>, caller: &str) -> PyResult<i32> {
+    fn connect_impl(
+        slf: &Bound<'_, Self>,
+        address: &Bound<'_, PyAny>,
+        caller: &str,
+    ) -> PyResult<i32> {
         let py = slf.py();
         let this = slf.get();
         let fd = this.raw_fd()?;
@@ -144,7 +148,8 @@ pub fn with_sock<R>(fd: RawFd, f: impl FnOnce(&SockRef<'_>) -> R) -> R {
 }
 
 fn check_size(n: isize, caller: &str) -> PyResult<usize> {
-    usize::try_from(n).map_err(|_| PyValueError::new_err(format!("negative buffersize in {caller}")))
+    usize::try_from(n)
+        .map_err(|_| PyValueError::new_err(format!("negative buffersize in {caller}")))
 }
 
 /// The bytes the caller asked for in `recv_into`/`recvfrom_into`.
@@ -224,7 +229,11 @@ impl Socket {
         this.kind
             .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
         this.proto.store(proto, Relaxed);
-        let ns = if kind & libc::SOCK_NONBLOCK != 0 { 0 } else { timeout::default_ns() };
+        let ns = if kind & libc::SOCK_NONBLOCK != 0 {
+            0
+        } else {
+            timeout::default_ns()
+        };
         this.timeout_ns.store(ns, Relaxed);
         if ns >= 0 {
             this.set_timeout_ns(ns)?;
@@ -364,10 +373,19 @@ impl Socket {
     /// Get a socket option: an integer, or with a buffersize (1-1024) the raw
     /// bytes of the option. Corresponds to `getsockopt(2)`.
     #[pyo3(signature = (level, option, buflen=0, /))]
-    fn getsockopt(&self, py: Python<'_>, level: i32, option: i32, buflen: i32) -> PyResult<Py<PyAny>> {
+    fn getsockopt(
+        &self,
+        py: Python<'_>,
+        level: i32,
+        option: i32,
+        buflen: i32,
+    ) -> PyResult<Py<PyAny>> {
         let fd = self.raw_fd()?;
         if buflen == 0 {
-            return Ok(int_sockopt(fd, level, option)?.into_pyobject(py)?.into_any().unbind());
+            return Ok(int_sockopt(fd, level, option)?
+                .into_pyobject(py)?
+                .into_any()
+                .unbind());
         }
         if !(1..=1024).contains(&buflen) {
             return Err(PyOSError::new_err("getsockopt buflen out of range"));
@@ -375,7 +393,8 @@ impl Socket {
         let mut buf = vec![0u8; buflen as usize];
         let mut len = buflen as libc::socklen_t;
         // SAFETY: `buf` has `len` writable bytes.
-        let rc = unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
+        let rc =
+            unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
         if rc < 0 {
             return Err(error::last_os_error());
         }
@@ -400,11 +419,17 @@ impl Socket {
         let set = |ptr: *const libc::c_void, len: usize| {
             // SAFETY: `ptr` points to `len` readable bytes for the call.
             let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
-            if rc < 0 { Err(error::last_os_error()) } else { Ok(()) }
+            if rc < 0 {
+                Err(error::last_os_error())
+            } else {
+                Ok(())
+            }
         };
         if let Some(optlen) = optlen {
             if !value.is_none() {
-                return Err(PyTypeError::new_err("setsockopt() takes exactly 3 arguments (4 given)"));
+                return Err(PyTypeError::new_err(
+                    "setsockopt() takes exactly 3 arguments (4 given)",
+                ));
             }
             return set(std::ptr::null(), optlen as usize);
         }
@@ -476,10 +501,21 @@ impl Socket {
     /// Receive up to nbytes bytes (default: the buffer's size) straight into
     /// a writable buffer; return how many were received.
     #[pyo3(signature = (buffer, nbytes=0, flags=0))]
-    fn recv_into(&self, py: Python<'_>, buffer: &Bound<'_, PyAny>, nbytes: isize, flags: i32) -> PyResult<usize> {
+    fn recv_into(
+        &self,
+        py: Python<'_>,
+        buffer: &Bound<'_, PyAny>,
+        nbytes: isize,
+        flags: i32,
+    ) -> PyResult<usize> {
         let mut deadline = self.deadline();
         buffer::with_writable(buffer, "recv_into() argument 1", |ptr, buflen| {
-            let n = into_len(nbytes, buflen, "recv_into", "buffer too small for requested bytes")?;
+            let n = into_len(
+                nbytes,
+                buflen,
+                "recv_into",
+                "buffer too small for requested bytes",
+            )?;
             if n == 0 {
                 return Ok(0);
             }
@@ -488,7 +524,8 @@ impl Socket {
             wait::call(py, fd, Interest::Read, &mut deadline, || {
                 // SAFETY: the buffer stays exported (and so alive and unmoved)
                 // until with_writable returns.
-                let slot = unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
+                let slot =
+                    unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
                 with_sock(fd, |s| s.recv_with_flags(slot, flags))
             })
         })?
@@ -498,7 +535,12 @@ impl Socket {
     ///
     /// Like recv(buffersize, flags) but also return the sender's address.
     #[pyo3(signature = (bufsize, flags=0, /))]
-    fn recvfrom<'py>(&self, py: Python<'py>, bufsize: isize, flags: i32) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
+    fn recvfrom<'py>(
+        &self,
+        py: Python<'py>,
+        bufsize: isize,
+        flags: i32,
+    ) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
         let n = check_size(bufsize, "recvfrom")?;
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
@@ -526,15 +568,23 @@ impl Socket {
     ) -> PyResult<(usize, Bound<'py, PyAny>)> {
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
-        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
-            let n = into_len(nbytes, buflen, "recvfrom_into", "nbytes is greater than the length of the buffer")?;
-            let ptr = SendPtr(ptr);
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                // SAFETY: as in recv_into.
-                let slot = unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
-                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
-            })
-        })??;
+        let (got, from) =
+            buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
+                let n = into_len(
+                    nbytes,
+                    buflen,
+                    "recvfrom_into",
+                    "nbytes is greater than the length of the buffer",
+                )?;
+                let ptr = SendPtr(ptr);
+                wait::call(py, fd, Interest::Read, &mut deadline, || {
+                    // SAFETY: as in recv_into.
+                    let slot = unsafe {
+                        std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n)
+                    };
+                    with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+                })
+            })??;
         Ok((got, addr::to_python(py, &from)?))
     }
 
@@ -583,7 +633,11 @@ impl Socket {
         let py = slf.py();
         let (data, flags, address) = match args.len() {
             2 => (args.get_item(0)?, 0, args.get_item(1)?),
-            3 => (args.get_item(0)?, args.get_item(1)?.extract::<i32>()?, args.get_item(2)?),
+            3 => (
+                args.get_item(0)?,
+                args.get_item(1)?.extract::<i32>()?,
+                args.get_item(2)?,
+            ),
             n => {
                 return Err(PyTypeError::new_err(format!(
                     "sendto() takes 2 or 3 arguments ({n} given)"
@@ -602,6 +656,81 @@ impl Socket {
             })
         })?;
         sent.map_err(|err| broadcast_hint(py, fd, err))
+    }
+
+    /// sendmsg(buffers[, ancdata[, flags[, address]]]) -> count
+    ///
+    /// Send the data of the buffers as one message, with ancillary data
+    /// given as (level, type, data) tuples; corresponds to `sendmsg(2)`.
+    #[pyo3(signature = (buffers, ancdata=None, flags=0, address=None, /))]
+    fn sendmsg(
+        slf: &Bound<'_, Self>,
+        buffers: &Bound<'_, PyAny>,
+        ancdata: Option<&Bound<'_, PyAny>>,
+        flags: i32,
+        address: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<usize> {
+        let py = slf.py();
+        let this = slf.get();
+        let fd = this.raw_fd()?;
+        let target = match address.filter(|a| !a.is_none()) {
+            Some(a) => Some(addr::to_sockaddr(py, this.family(), a, "sendmsg")?),
+            None => None,
+        };
+        audit::audit(py, ("socket.sendmsg", slf, address))?;
+        msg::sendmsg(py, fd, &mut this.deadline(), buffers, ancdata, flags, target.as_ref())
+    }
+
+    /// recvmsg(bufsize[, ancbufsize[, flags]]) -> (data, ancdata, msg_flags, address)
+    ///
+    /// Receive up to bufsize bytes and up to ancbufsize bytes of ancillary
+    /// data, returned as (level, type, data) tuples; corresponds to `recvmsg(2)`.
+    #[pyo3(signature = (bufsize, ancbufsize=0, flags=0, /))]
+    fn recvmsg<'py>(
+        &self,
+        py: Python<'py>,
+        bufsize: isize,
+        ancbufsize: isize,
+        flags: i32,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
+        let fd = self.raw_fd()?;
+        let mut data = vec![0u8; bufsize];
+        let mut iov = [libc::iovec { iov_base: data.as_mut_ptr().cast(), iov_len: bufsize }];
+        let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
+        let items = msg::ancillary_list(py, &got.ancillary)?;
+        let address = addr::to_python(py, &got.address)?;
+        (PyBytes::new(py, &data[..got.len]), items, got.flags, address).into_pyobject(py)
+    }
+
+    /// recvmsg_into(buffers[, ancbufsize[, flags]]) -> (nbytes, ancdata, msg_flags, address)
+    ///
+    /// Like recvmsg(), but scatter the data into the given writable buffers.
+    #[pyo3(signature = (buffers, ancbufsize=0, flags=0, /))]
+    fn recvmsg_into<'py>(
+        &self,
+        py: Python<'py>,
+        buffers: &Bound<'py, PyAny>,
+        ancbufsize: isize,
+        flags: i32,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
+        let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
+        let fd = self.raw_fd()?;
+        let mut iov = views.iovecs();
+        let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
+        let items = msg::ancillary_list(py, &got.ancillary)?;
+        let address = addr::to_python(py, &got.address)?;
+        (got.len, items, got.flags, address).into_pyobject(py)
+    }
+
+    /// _sendfile(in_fd, offset, count) -> sent
+    ///
+    /// One zero-copy `sendfile(2)` of at most count bytes of in_fd from
+    /// offset, within the socket's timeout; used by socket.sendfile().
+    fn _sendfile(&self, py: Python<'_>, in_fd: RawFd, offset: i64, count: usize) -> PyResult<usize> {
+        let fd = self.raw_fd()?;
+        msg::sendfile(py, fd, &mut self.deadline(), in_fd, offset, count)
     }
 
     /// shutdown(flag)
@@ -647,11 +776,26 @@ fn int_sockopt(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
     let mut value: libc::c_int = 0;
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: `value` and `len` are valid for writing.
-    let rc = unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
+    let rc =
+        unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
     if rc < 0 {
         return Err(error::last_os_error());
     }
     Ok(value)
+}
+
+/// _socketpair(family, type, proto) -> (fd, fd)
+///
+/// A pair of connected, non-inheritable sockets; corresponds to
+/// `socketpair(2)`. rnet.socketpair() wraps the two fds.
+#[pyfunction]
+pub fn _socketpair(family: i32, r#type: i32, proto: i32) -> PyResult<(RawFd, RawFd)> {
+    let mut fds = [-1; 2];
+    // SAFETY: `fds` has room for the two descriptors.
+    if unsafe { libc::socketpair(family, r#type | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0 {
+        return Err(error::last_os_error());
+    }
+    Ok((fds[0], fds[1]))
 }
 
 /// A buffer pointer carried into a GIL-free closure; the exporter keeps the

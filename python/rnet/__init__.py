@@ -9,6 +9,16 @@ import socket as _std
 
 from . import _rnet
 from ._rnet import getdefaulttimeout, setdefaulttimeout
+from ._compose import (
+    _GLOBAL_DEFAULT_TIMEOUT,
+    create_connection,
+    create_server,
+    fromfd,
+    has_dualstack_ipv6,
+    recv_fds,
+    send_fds,
+    socketpair,
+)
 from ._sock import SocketType, socket
 
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---
@@ -54,6 +64,13 @@ __all__ = [
     "AddressInfo",
     "getdefaulttimeout",
     "setdefaulttimeout",
+    "socketpair",
+    "fromfd",
+    "create_connection",
+    "create_server",
+    "has_dualstack_ipv6",
+    "send_fds",
+    "recv_fds",
     *_LOOKUP_NAMES,
     *_CONSTANTS,
 ]

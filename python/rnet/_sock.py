@@ -151,6 +151,74 @@ class socket(_rnet.socket):
         text.mode = mode
         return text
 
+    def sendfile(self, file, offset=0, count=None):
+        """sendfile(file[, offset[, count]]) -> sent
+
+        Send a file until EOF is reached, with zero-copy sendfile(2) where the
+        file allows it and send() otherwise. *file* must be a regular file
+        opened in binary mode; after the call its position is just past the
+        last byte sent. Non-blocking sockets are not supported.
+        """
+        if "b" not in getattr(file, "mode", "b"):
+            raise ValueError("file should be opened in binary mode")
+        if not self.type & _std.SOCK_STREAM:
+            raise ValueError("only SOCK_STREAM type sockets are supported")
+        if count is not None:
+            if not isinstance(count, int):
+                raise TypeError(f"count must be a positive integer (got {count!r})")
+            if count <= 0:
+                raise ValueError(f"count must be a positive integer (got {count!r})")
+        if self.gettimeout() == 0:
+            raise ValueError("non-blocking sockets are not supported")
+        try:
+            fileno = file.fileno()
+            fsize = os.fstat(fileno).st_size
+        except (AttributeError, io.UnsupportedOperation, OSError):
+            return self._sendfile_use_send(file, offset, count)
+        if not fsize:
+            return 0
+        total = 0
+        try:
+            while True:
+                # 1 GiB per call keeps the count inside ssize_t (bpo-38319).
+                blocksize = min((count - total) if count else fsize, 2**30)
+                if blocksize <= 0:
+                    break
+                try:
+                    sent = self._sendfile(fileno, offset + total, blocksize)
+                except OSError:
+                    if total == 0:
+                        # As CPython: the file may not be mmap(2)-able (e.g. a
+                        # pipe); plain send() still works for it.
+                        return self._sendfile_use_send(file, offset, count)
+                    raise
+                if sent == 0:
+                    break  # EOF
+                total += sent
+            return total
+        finally:
+            if total > 0 and hasattr(file, "seek"):
+                file.seek(offset + total)
+
+    def _sendfile_use_send(self, file, offset=0, count=None):
+        if offset:
+            file.seek(offset)
+        total = 0
+        try:
+            while True:
+                blocksize = min(count - total, 8192) if count else 8192
+                if blocksize <= 0:
+                    break
+                data = file.read(blocksize)
+                if not data:
+                    break  # EOF
+                self.sendall(data)
+                total += len(data)
+            return total
+        finally:
+            if total > 0 and hasattr(file, "seek"):
+                file.seek(offset + total)
+
     def _decref_socketios(self):
         if self._io_refs > 0:
             self._io_refs -= 1

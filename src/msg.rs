@@ -1,0 +1,263 @@
+//! `sendmsg(2)`/`recvmsg(2)` with ancillary data, as CPython's `sock_sendmsg`,
+//! `sock_recvmsg` and `sock_recvmsg_into`: scatter/gather buffers and control
+//! messages built and parsed here, the call itself made through `wait::call`.
+
+use std::mem;
+use std::os::fd::RawFd;
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyList, PyTuple};
+use socket2::SockAddr;
+
+use crate::buffer;
+use crate::wait::{self, Deadline, Interest};
+
+/// The bytes of each buffer of an iterable, in order.
+fn gather(buffers: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
+    let iter = buffers
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("sendmsg() argument 1 must be an iterable"))?;
+    iter.map(|item| buffer::with_readable(&item?, |b| b.to_vec()))
+        .collect()
+}
+
+/// Control messages `(level, type, data)` packed as `struct cmsghdr`s.
+fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    let iter = ancdata
+        .try_iter()
+        .map_err(|_| PyTypeError::new_err("sendmsg() argument 2 must be an iterable"))?;
+    let what = "[sendmsg() ancillary data items]()";
+    let mut items = Vec::new();
+    for item in iter {
+        let item = item?;
+        let tuple = item.cast::<PyTuple>().map_err(|_| {
+            let name = item.get_type().name().map(|n| n.to_string()).unwrap_or_default();
+            PyTypeError::new_err(format!("{what} argument must be 3-item sequence, not {name}"))
+        })?;
+        if tuple.len() != 3 {
+            return Err(PyTypeError::new_err(format!(
+                "{what} argument must be sequence of length 3, not {}",
+                tuple.len()
+            )));
+        }
+        let level: i32 = tuple.get_item(0)?.extract()?;
+        let kind: i32 = tuple.get_item(1)?.extract()?;
+        let data = buffer::with_readable(&tuple.get_item(2)?, |b| b.to_vec())?;
+        items.push((level, kind, data));
+    }
+    let mut space = 0usize;
+    for (_, _, data) in &items {
+        let len = u32::try_from(data.len())
+            .map_err(|_| PyOverflowError::new_err("ancillary data item too large"))?;
+        // SAFETY: CMSG_SPACE is pure arithmetic.
+        space += unsafe { libc::CMSG_SPACE(len) } as usize;
+    }
+    let mut control = vec![0u8; space];
+    if items.is_empty() {
+        return Ok(control);
+    }
+    // SAFETY: a msghdr describing `control`, walked with the CMSG macros,
+    // which stay inside the `space` bytes computed above.
+    unsafe {
+        let mut hdr: libc::msghdr = mem::zeroed();
+        hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_controllen = space as _;
+        let mut cmsg = libc::CMSG_FIRSTHDR(&hdr);
+        for (level, kind, data) in &items {
+            (*cmsg).cmsg_level = *level;
+            (*cmsg).cmsg_type = *kind;
+            (*cmsg).cmsg_len = libc::CMSG_LEN(data.len() as u32) as _;
+            std::ptr::copy_nonoverlapping(data.as_ptr(), libc::CMSG_DATA(cmsg), data.len());
+            cmsg = libc::CMSG_NXTHDR(&hdr, cmsg);
+        }
+    }
+    Ok(control)
+}
+
+/// A raw pointer carried into the GIL-free closure; the memory it points to
+/// is owned by the caller's frame for the whole call.
+struct Raw<T>(T);
+// SAFETY: only used by one thread at a time, while the owner is borrowed.
+unsafe impl<T> Send for Raw<T> {}
+unsafe impl<T> Sync for Raw<T> {}
+
+impl<T> Raw<T> {
+    /// Through a method, so closures capture the whole wrapper (which is
+    /// Send) rather than the raw field (which is not).
+    fn get(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+/// `sendmsg(buffers[, ancdata[, flags[, address]]])` on `fd`.
+pub fn sendmsg(
+    py: Python<'_>,
+    fd: RawFd,
+    deadline: &mut Deadline,
+    buffers: &Bound<'_, PyAny>,
+    ancdata: Option<&Bound<'_, PyAny>>,
+    flags: i32,
+    address: Option<&SockAddr>,
+) -> PyResult<usize> {
+    let data = gather(buffers)?;
+    let mut control = match ancdata {
+        Some(a) => pack_ancillary(a)?,
+        None => Vec::new(),
+    };
+    let mut iov: Vec<libc::iovec> = data
+        .iter()
+        .map(|b| libc::iovec {
+            iov_base: b.as_ptr() as *mut _,
+            iov_len: b.len(),
+        })
+        .collect();
+    // SAFETY: zero is a valid msghdr; the pointers below outlive the call.
+    let mut hdr: libc::msghdr = unsafe { mem::zeroed() };
+    if let Some(addr) = address {
+        hdr.msg_name = addr.as_ptr() as *mut _;
+        hdr.msg_namelen = addr.len();
+    }
+    hdr.msg_iov = iov.as_mut_ptr();
+    hdr.msg_iovlen = iov.len() as _;
+    if !control.is_empty() {
+        hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_controllen = control.len() as _;
+    }
+    let mut hdr = Raw(hdr);
+    wait::call(py, fd, Interest::Write, deadline, || {
+        // SAFETY: `hdr` points into `iov`, `data`, `control` and `address`,
+        // all alive for the call.
+        let n = unsafe { libc::sendmsg(fd, hdr.get(), flags) };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    })
+}
+
+/// What one `recvmsg(2)` returned besides the data.
+pub struct Received {
+    pub len: usize,
+    pub ancillary: Vec<(i32, i32, Vec<u8>)>,
+    pub flags: i32,
+    pub address: SockAddr,
+}
+
+/// One `recvmsg(2)` into the given buffers, with `ancbufsize` bytes of room
+/// for control messages.
+pub fn recvmsg(
+    py: Python<'_>,
+    fd: RawFd,
+    deadline: &mut Deadline,
+    iov: &mut [libc::iovec],
+    ancbufsize: usize,
+    flags: i32,
+) -> PyResult<Received> {
+    let mut control = vec![0u8; ancbufsize];
+    let mut name = socket2::SockAddrStorage::zeroed();
+    // SAFETY: zero is a valid msghdr; every pointer set below refers to
+    // memory of this frame or the caller's that outlives the call.
+    let mut hdr = Raw(unsafe { mem::zeroed::<libc::msghdr>() });
+    hdr.0.msg_name = (&mut name as *mut socket2::SockAddrStorage).cast();
+    hdr.0.msg_iov = iov.as_mut_ptr();
+    hdr.0.msg_iovlen = iov.len() as _;
+    if ancbufsize > 0 {
+        hdr.0.msg_control = control.as_mut_ptr().cast();
+    }
+    let name_size = name.size_of();
+    let len = wait::call(py, fd, Interest::Read, deadline, || {
+        // The kernel shrinks these in and out values: reset them each try.
+        let msg = hdr.get();
+        msg.msg_namelen = name_size;
+        msg.msg_controllen = ancbufsize as _;
+        // SAFETY: see above.
+        let n = unsafe { libc::recvmsg(fd, msg, flags) };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    })?;
+    let msg = hdr.0;
+    let ancillary = if ancbufsize > 0 {
+        parse_ancillary(&msg, control.as_ptr() as usize + ancbufsize)
+    } else {
+        Vec::new()
+    };
+    // SAFETY: the kernel wrote `msg_namelen` bytes of address into `name`.
+    let address = unsafe { SockAddr::new(name, msg.msg_namelen) };
+    Ok(Received {
+        len,
+        ancillary,
+        flags: msg.msg_flags,
+        address,
+    })
+}
+
+/// The control messages the kernel wrote, each cut to what fits in the buffer
+/// (MSG_CTRUNC), as CPython reports them.
+fn parse_ancillary(msg: &libc::msghdr, end: usize) -> Vec<(i32, i32, Vec<u8>)> {
+    let mut out = Vec::new();
+    // SAFETY: the CMSG macros walk the buffer the kernel filled; each item is
+    // bounded by `end`, the end of that buffer.
+    unsafe {
+        let mut cmsg = libc::CMSG_FIRSTHDR(msg);
+        while !cmsg.is_null() {
+            let data = libc::CMSG_DATA(cmsg) as usize;
+            let header = libc::CMSG_LEN(0) as usize;
+            let claimed = ((*cmsg).cmsg_len as usize).saturating_sub(header);
+            let len = claimed.min(end.saturating_sub(data));
+            let bytes = std::slice::from_raw_parts(data as *const u8, len).to_vec();
+            out.push(((*cmsg).cmsg_level, (*cmsg).cmsg_type, bytes));
+            if (*cmsg).cmsg_len as usize == 0 {
+                break;
+            }
+            cmsg = libc::CMSG_NXTHDR(msg, cmsg);
+        }
+    }
+    out
+}
+
+/// `[(level, type, data), ...]` for Python.
+pub fn ancillary_list<'py>(
+    py: Python<'py>,
+    items: &[(i32, i32, Vec<u8>)],
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    for (level, kind, data) in items {
+        list.append((*level, *kind, PyBytes::new(py, data)))?;
+    }
+    Ok(list)
+}
+
+/// CPython's checks on recvmsg's sizes.
+pub fn check_sizes(bufsize: isize, ancbufsize: isize) -> PyResult<(usize, usize)> {
+    let bufsize = usize::try_from(bufsize)
+        .map_err(|_| PyValueError::new_err("negative buffer size in recvmsg()"))?;
+    let ancbufsize = usize::try_from(ancbufsize)
+        .map_err(|_| PyValueError::new_err("invalid ancillary data buffer length"))?;
+    Ok((bufsize, ancbufsize))
+}
+
+/// `sendfile(2)` from `in_fd` at `offset`, at most `count` bytes, once.
+pub fn sendfile(
+    py: Python<'_>,
+    fd: RawFd,
+    deadline: &mut Deadline,
+    in_fd: RawFd,
+    offset: i64,
+    count: usize,
+) -> PyResult<usize> {
+    wait::call(py, fd, Interest::Write, deadline, || {
+        let mut off = offset as libc::off_t;
+        // SAFETY: plain system call; `off` is a valid in/out pointer.
+        let n = unsafe { libc::sendfile(fd, in_fd, &mut off, count) };
+        if n < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(n as usize)
+        }
+    })
+}
