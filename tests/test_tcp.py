@@ -6,15 +6,15 @@ import gc
 import os
 import pickle
 import socket
+import subprocess
 import sys
 import threading
 import time
 
-import subprocess
-
 import pytest
 
 import rnet
+
 from diff import same
 
 
@@ -204,7 +204,7 @@ def test_subclassable():
 def test_unclosed_socket_warns():
     s = rnet.socket()
     fd = s.fileno()
-    with pytest.warns(ResourceWarning, match=r"unclosed <rnet.socket fd=%d" % fd):
+    with pytest.warns(ResourceWarning, match=rf"unclosed <rnet.socket fd={fd}"):
         del s
         gc.collect()
     with pytest.raises(OSError) as info:
@@ -283,11 +283,35 @@ def test_constants_equal_stdlib():
         if hasattr(socket, name):
             assert getattr(rnet, name) == getattr(socket, name), name
             assert type(getattr(rnet, name)) is type(getattr(socket, name)), name
-    for name in ("AF_INET", "AF_INET6", "AF_UNIX", "SOCK_STREAM", "SOCK_DGRAM", "SOL_SOCKET",
-                 "SO_REUSEADDR", "SO_REUSEPORT", "SO_KEEPALIVE", "SO_RCVBUF", "SO_SNDBUF",
-                 "SO_ERROR", "SO_TYPE", "SO_BROADCAST", "SO_LINGER", "IPPROTO_TCP",
-                 "IPPROTO_UDP", "IPPROTO_IP", "TCP_NODELAY", "SHUT_RD", "SHUT_WR", "SHUT_RDWR",
-                 "SOMAXCONN", "MSG_PEEK", "MSG_DONTWAIT", "MSG_WAITALL", "INADDR_ANY"):
+    for name in (
+        "AF_INET",
+        "AF_INET6",
+        "AF_UNIX",
+        "SOCK_STREAM",
+        "SOCK_DGRAM",
+        "SOL_SOCKET",
+        "SO_REUSEADDR",
+        "SO_REUSEPORT",
+        "SO_KEEPALIVE",
+        "SO_RCVBUF",
+        "SO_SNDBUF",
+        "SO_ERROR",
+        "SO_TYPE",
+        "SO_BROADCAST",
+        "SO_LINGER",
+        "IPPROTO_TCP",
+        "IPPROTO_UDP",
+        "IPPROTO_IP",
+        "TCP_NODELAY",
+        "SHUT_RD",
+        "SHUT_WR",
+        "SHUT_RDWR",
+        "SOMAXCONN",
+        "MSG_PEEK",
+        "MSG_DONTWAIT",
+        "MSG_WAITALL",
+        "INADDR_ANY",
+    ):
         assert getattr(rnet, name) == getattr(socket, name), name
 
 

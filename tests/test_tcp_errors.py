@@ -102,7 +102,6 @@ def test_good_hosts_bind(host):
         lambda s: s.send(b"x"),
         lambda s: s.listen(-5),
     ],
-    ids=lambda f: f.__code__.co_consts[0] if False else None,
 )
 def test_bad_calls(call):
     same(on_socket(call))

@@ -8,9 +8,8 @@ rnet unchanged. Exceptions and enums are the stdlib's own objects, so
 import socket as _std
 
 from . import _rnet
-from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._compose import (
-    _GLOBAL_DEFAULT_TIMEOUT,
+    _GLOBAL_DEFAULT_TIMEOUT as _GLOBAL_DEFAULT_TIMEOUT,  # used by http.client and others
     create_connection,
     create_server,
     fromfd,
@@ -19,6 +18,7 @@ from ._compose import (
     send_fds,
     socketpair,
 )
+from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---

@@ -38,8 +38,8 @@ class _Transcript:
             print(f"{who:>6} | {line}", flush=True)
 
 
-def _listen(port, out):
-    """The demo's listening socket on ``port``, or on a free port if it is taken."""
+def _listen(host, port, out):
+    """The demo's listening socket on ``(host, port)``, or a free port if it is taken."""
     server = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
     try:
         # Without it, a demo run again within a minute finds the port held by
@@ -47,11 +47,11 @@ def _listen(port, out):
         server.setsockopt(rnet.SOL_SOCKET, rnet.SO_REUSEADDR, 1)
         server.settimeout(DEMO_TIMEOUT)
         try:
-            server.bind(("", port))
+            server.bind((host, port))
         except OSError as exc:
             if exc.errno != errno.EADDRINUSE:
                 raise
-            server.bind(("", 0))
+            server.bind((host, 0))
             out.say("demo", f"port {port} is busy; using free port {server.getsockname()[1]}")
         server.listen(1)
     except BaseException:
@@ -78,12 +78,12 @@ def _demo_server(server, out, result):
         result["error"] = exc
 
 
-def _demo_client(port, message, out):
+def _demo_client(host, port, message, out):
     """The lecture's client: connect, send ``message``, return the echo."""
     with rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM) as client:
         client.settimeout(DEMO_TIMEOUT)
-        client.connect(("localhost", port))
-        out.say("client", f"client connected to ('localhost', {port})")
+        client.connect((host, port))
+        out.say("client", f"client connected to {(host, port)}")
         out.say("client", "Give message :", message)
         client.sendall(message.encode())
         reply = client.recv(BUFFER)
@@ -91,17 +91,19 @@ def _demo_client(port, message, out):
         return reply
 
 
-def demo(port=LECTURE_PORT, message="hello there!"):
+def demo(port=LECTURE_PORT, message="hello there!", host=""):
     """Run the lecture's server (in a thread) and client on rnet; return an exit code.
 
-    Prints both sides' transcript, each line labelled ``server |`` or
+    The server binds ``(host, port)`` ('' is the lecture's: every interface);
+    the client connects to 'localhost' as in the lecture, or to ``host`` if it
+    names one address. Prints both sides' transcript, each line labelled ``server |`` or
     ``client |``. Returns 0 when the client got its message back, 1 otherwise.
     Every socket call and the final join are bounded by DEMO_TIMEOUT seconds.
     """
     out = _Transcript()
     core = rnet.SocketType
     out.say("demo", f"the lecture's TCP server and client on {core.__module__}.{core.__name__}")
-    server = _listen(port, out)
+    server = _listen(host, port, out)
     port = server.getsockname()[1]
     result = {}
     thread = threading.Thread(
@@ -109,7 +111,8 @@ def demo(port=LECTURE_PORT, message="hello there!"):
     )
     thread.start()
     try:
-        reply = _demo_client(port, message, out)
+        client_host = "localhost" if host in ("", "0.0.0.0") else host
+        reply = _demo_client(client_host, port, message, out)
     except Exception as exc:
         out.say("client", f"client failed: {exc!r}")
         reply = None
@@ -225,6 +228,9 @@ def _parser():
         "--port", type=int, default=LECTURE_PORT, help=f"port to try first (default {LECTURE_PORT})"
     )
     demo_cmd.add_argument(
+        "--host", default="", help="address the server binds (default '': all, as in the lecture)"
+    )
+    demo_cmd.add_argument(
         "--message", default="hello there!", help="what the client sends (default: hello there!)"
     )
     run_cmd = commands.add_parser(
@@ -248,7 +254,7 @@ def main(argv=None):
     parser = _parser()
     options = parser.parse_args(argv)
     if options.command == "demo":
-        return demo(options.port, options.message)
+        return demo(options.port, options.message, options.host)
     if not os.path.isfile(options.script):
         parser.error(f"no such file: {options.script}")
     run(options.script, options.args)

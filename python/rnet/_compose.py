@@ -48,8 +48,9 @@ def fromfd(fd, family, type, proto=0):
     return socket(family, type, proto, os.dup(fd))
 
 
-def create_connection(address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=None, *,
-                      all_errors=False):
+def create_connection(
+    address, timeout=_GLOBAL_DEFAULT_TIMEOUT, source_address=None, *, all_errors=False
+):
     """Connect to *address* and return the socket object.
 
     Like socket.create_connection: try each address getaddrinfo() gives for
@@ -110,8 +111,9 @@ def has_dualstack_ipv6():
         return False
 
 
-def create_server(address, *, family=_std.AF_INET, backlog=None, reuse_port=False,
-                  dualstack_ipv6=False):
+def create_server(
+    address, *, family=_std.AF_INET, backlog=None, reuse_port=False, dualstack_ipv6=False
+):
     """Convenience function which creates a SOCK_STREAM type socket bound to
     *address* (a 2-tuple (host, port)) and return the socket object.
 

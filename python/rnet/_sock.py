@@ -65,28 +65,19 @@ class socket(_rnet.socket):
     def __repr__(self):
         """Show the real class name and the socket's addresses, as the stdlib does."""
         closed = getattr(self, "_closed", False)
-        s = "<%s.%s%s fd=%i, family=%s, type=%s, proto=%i" % (
-            self.__class__.__module__,
-            self.__class__.__qualname__,
-            " [closed]" if closed else "",
-            self.fileno(),
-            self.family,
-            self.type,
-            self.proto,
+        cls = self.__class__
+        s = (
+            f"<{cls.__module__}.{cls.__qualname__}{' [closed]' if closed else ''} "
+            f"fd={self.fileno()}, family={self.family}, type={self.type}, proto={self.proto}"
         )
         if not closed:
-            try:
-                laddr = self.getsockname()
-                if laddr:
-                    s += ", laddr=%s" % str(laddr)
-            except OSError:
-                pass
-            try:
-                raddr = self.getpeername()
-                if raddr:
-                    s += ", raddr=%s" % str(raddr)
-            except OSError:
-                pass
+            for label, getter in (("laddr", self.getsockname), ("raddr", self.getpeername)):
+                try:
+                    address = getter()
+                except OSError:
+                    continue
+                if address:
+                    s += f", {label}={address}"
         return s + ">"
 
     def __getstate__(self):

@@ -1,0 +1,261 @@
+"""socketpair, fromfd, sendmsg/recvmsg, sendfile, create_connection,
+create_server, AF_UNIX and IPv6 addresses: compared with the stdlib."""
+
+import array
+import errno
+import os
+import socket
+import tempfile
+import threading
+
+import pytest
+
+import rnet
+
+from diff import same
+
+
+def test_socketpair_and_fromfd(mod):
+    a, b = mod.socketpair()
+    with a, b:
+        assert (a.family, a.type) == (socket.AF_UNIX, socket.SOCK_STREAM)
+        assert not a.get_inheritable()
+        twin = mod.fromfd(a.fileno(), socket.AF_UNIX, socket.SOCK_STREAM)
+        with twin:
+            assert twin.fileno() != a.fileno()
+            twin.sendall(b"via fromfd")
+            assert b.recv(20) == b"via fromfd"
+
+
+def test_sendmsg_recvmsg_scatter_gather(mod):
+    a, b = mod.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with a, b:
+        assert a.sendmsg([b"he", bytearray(b"ll"), memoryview(b"o")]) == 5
+        assert b.recvmsg(10) == (b"hello", [], 0, None)
+        a.send(b"abcdefg")
+        first, second = bytearray(2), bytearray(10)
+        assert b.recvmsg_into([first, second]) == (7, [], 0, None)
+        assert (first, second[:5]) == (b"ab", b"cdefg")
+        a.send(b"truncated")
+        data, anc, flags, _ = b.recvmsg(3)
+        assert data == b"tru" and flags & socket.MSG_TRUNC
+
+
+def test_passing_file_descriptors(mod):
+    a, b = mod.socketpair()
+    r, w = os.pipe()
+    try:
+        with a, b:
+            assert mod.send_fds(a, [b"fds"], [r, w]) == 3
+            msg, fds, flags, _ = mod.recv_fds(b, 10, 4)
+            assert msg == b"fds" and len(fds) == 2 and flags == 0
+            os.write(fds[1], b"through the passed fd")
+            assert os.read(r, 100) == b"through the passed fd"
+            for fd in fds:
+                os.close(fd)
+            # Raw ancillary data, as sendmsg/recvmsg users write it.
+            a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [r]))])
+            msg, anc, _, _ = b.recvmsg(1, socket.CMSG_SPACE(4))
+            assert msg == b"x" and [(lvl, typ) for lvl, typ, _ in anc] == [(1, 1)]
+            os.close(array.array("i", anc[0][2]).tolist()[0])
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s: s.recvmsg(-1),
+        lambda s: s.recvmsg(1, -1),
+        lambda s: s.recvmsg("x"),
+        lambda s: s.sendmsg(1),
+        lambda s: s.sendmsg([b"x"], 1),
+        lambda s: s.sendmsg([b"x"], [1]),
+        lambda s: s.sendmsg([b"x"], [(1, 2)]),
+        lambda s: s.sendmsg(["x"]),
+        lambda s: s.sendmsg([b"x"], [(1, 2, "x")]),
+        lambda s: s.recvmsg_into(1),
+        lambda s: s.recvmsg_into([b"x"]),
+        lambda s: s.recvmsg_into([bytearray(1)], -1),
+    ],
+)
+def test_msg_bad_input(call):
+    def body(mod):
+        a, b = mod.socketpair()
+        with a, b:
+            return call(a)
+
+    same(body)
+
+
+def test_sendfile_zero_copy_and_fallback(mod):
+    payload = os.urandom(300_000)
+    a, b = mod.socketpair()
+    with a, b, tempfile.TemporaryFile() as f:
+        f.write(payload)
+        f.seek(0)
+        got = bytearray()
+
+        def drain():
+            for _ in range(10_000):
+                if len(got) >= len(payload) - 1000:
+                    return
+                got.extend(b.recv(1 << 16))
+
+        reader = threading.Thread(target=drain)
+        reader.start()
+        assert a.sendfile(f, 1000) == len(payload) - 1000
+        reader.join(10)
+        assert bytes(got) == payload[1000:]
+        assert f.tell() == len(payload)
+        with pytest.raises(ValueError, match="binary mode"):
+            with open(f.fileno(), closefd=False) as text:
+                a.sendfile(text)
+
+
+def test_create_server_and_connection(mod):
+    with mod.create_server(("127.0.0.1", 0)) as server:
+        assert server.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 1
+        port = server.getsockname()[1]
+        with mod.create_connection(("localhost", port), timeout=5) as client:
+            assert client.gettimeout() == 5
+            conn, _ = server.accept()
+            with conn:
+                client.sendall(b"hi")
+                assert conn.recv(2) == b"hi"
+
+
+def test_create_server_bind_error_message():
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        address = busy.getsockname()
+        same(lambda mod: mod.create_server(address).close())
+
+
+def test_create_server_dualstack(mod):
+    if not socket.has_dualstack_ipv6():
+        pytest.skip("no dual-stack IPv6 here")
+    with mod.create_server(("::", 0), family=socket.AF_INET6, dualstack_ipv6=True) as server:
+        port = server.getsockname()[1]
+        with mod.create_connection(("127.0.0.1", port), timeout=5):
+            conn, addr = server.accept()
+            with conn:
+                assert addr[0] == "::ffff:127.0.0.1"
+
+
+def test_create_connection_refused_and_all_errors(mod):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        with pytest.raises(ConnectionRefusedError):
+            mod.create_connection(("127.0.0.1", port), timeout=5)
+        with pytest.raises(ExceptionGroup) as info:
+            mod.create_connection(("127.0.0.1", port), timeout=5, all_errors=True)
+        assert all(isinstance(e, ConnectionRefusedError) for e in info.value.exceptions)
+
+
+def test_unix_stream_and_datagram_paths(mod, tmp_path):
+    path = str(tmp_path / "srv.sock")
+    with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(path)
+        server.listen()
+        assert server.getsockname() == path
+        with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(path)
+            conn, addr = server.accept()
+            with conn:
+                assert addr == "" and client.getpeername() == path
+    dgram_path = str(tmp_path / "dgram.sock")
+    with (
+        mod.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as rx,
+        mod.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as tx,
+    ):
+        rx.bind(dgram_path)
+        tx.bind(str(tmp_path / "tx.sock"))
+        tx.sendto(b"datagram", dgram_path)
+        assert rx.recvfrom(100) == (b"datagram", str(tmp_path / "tx.sock"))
+
+
+def test_unix_abstract_namespace(mod):
+    name = b"\0rnet-test-%d-%s" % (os.getpid(), mod.__name__.encode())
+    with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
+        server.bind(name)
+        assert server.getsockname() == name
+        server.listen()
+        with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect(name)
+            conn, _ = server.accept()
+            conn.close()
+    with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as auto:
+        auto.bind(b"")  # autobind: the kernel picks an abstract name
+        assert auto.getsockname()[:1] == b"\0"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["x" * 108, b"x" * 108, b"\0" + b"x" * 108, 5, None, ("a", 1)],
+    ids=lambda a: repr(a)[:20],
+)
+def test_unix_bad_addresses(address):
+    def body(mod):
+        with mod.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            return s.bind(address)
+
+    same(body)
+
+
+def test_ipv6_addresses(mod):
+    with mod.socket(socket.AF_INET6, socket.SOCK_STREAM) as server:
+        server.bind(("::1", 0, 0, 0))
+        server.listen()
+        host, port, flowinfo, scope_id = server.getsockname()
+        assert (host, flowinfo, scope_id) == ("::1", 0, 0)
+        with mod.socket(socket.AF_INET6, socket.SOCK_STREAM) as client:
+            client.connect(("::1", port))
+            conn, addr = server.accept()
+            with conn:
+                assert addr == client.getsockname()
+                assert len(addr) == 4
+
+
+def test_ipv6_scoped_link_local():
+    index = socket.if_nametoindex("lo")
+
+    def body(mod):
+        with mod.socket(socket.AF_INET6, socket.SOCK_DGRAM) as s:
+            try:
+                s.bind(("fe80::1", 0, 0, index))
+            except OSError as exc:
+                return ("bind failed", exc.errno)
+            return s.getsockname()[0]
+
+    same(body)
+
+
+def test_v6only_option(mod):
+    with mod.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+        initial = s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY)
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1 - initial)
+        assert s.getsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY) == 1 - initial
+
+
+def test_connect_ex_nonblocking_in_progress(mod):
+    with mod.socket() as server, mod.socket() as client:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        client.setblocking(False)
+        err = client.connect_ex(server.getsockname())
+        assert err in (0, errno.EINPROGRESS)
+
+
+def test_names_used_by_rnet_module_exist():
+    for name in (
+        "socketpair",
+        "fromfd",
+        "create_connection",
+        "create_server",
+        "send_fds",
+        "recv_fds",
+        "has_dualstack_ipv6",
+    ):
+        assert callable(getattr(rnet, name)), name
