@@ -210,6 +210,10 @@ def small_send_client(S, cfg):
     s = _tcp_connect(S, cfg, nodelay=False)
     msg = b"m" * SMALL_MSG
     with s:
+        if cfg.get("cork"):
+            # Full segments only: each send() is then little more than a copy
+            # into the socket buffer, so the per-call overhead stands out.
+            s.setsockopt(S.IPPROTO_TCP, S.TCP_CORK, 1)
         sent = 0
         for _ in range(cfg["warmup"]):
             sent += s.send(msg)
@@ -223,6 +227,8 @@ def small_send_client(S, cfg):
             if time.perf_counter() >= deadline:
                 break
         elapsed = time.perf_counter() - t0  # the send calls only, not the drain
+        if cfg.get("cork"):
+            s.setsockopt(S.IPPROTO_TCP, S.TCP_CORK, 0)
         s.shutdown(S.SHUT_WR)
         received = int.from_bytes(_recv_exact(s, 8), "big")
     expected = sent + n * SMALL_MSG
@@ -331,6 +337,17 @@ WORKLOADS = {
         client=small_send_client,
         value=_ns_per_call,
         cfg=dict(max_count=50_000_000, warmup=2000, recv_buf=DRAIN_BUF, max_recvs=10**8),
+    ),
+    "small_send_cork": dict(
+        label="TCP send() of 16 B, TCP_CORK",
+        unit="ns/call",
+        higher=False,
+        server=drain_server,
+        client=small_send_client,
+        value=_ns_per_call,
+        cfg=dict(
+            max_count=50_000_000, warmup=2000, recv_buf=DRAIN_BUF, max_recvs=10**8, cork=True
+        ),
     ),
     "udp": dict(
         label="UDP ping-pong 64 B",
@@ -475,6 +492,13 @@ def main(argv=None):
         action="store_true",
         help="report the best repetition instead of the median",
     )
+    parser.add_argument(
+        "--pin",
+        choices=("same", "split", "none"),
+        default="same",
+        help="CPU affinity of client and server: both on one CPU (default, steadiest), "
+        "one CPU each, or left to the scheduler",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every repetition")
     args = parser.parse_args(argv)
 
@@ -482,6 +506,13 @@ def main(argv=None):
     seconds = args.seconds or (0.25 if args.quick else 1.0)
     names = args.only or list(WORKLOADS)
     ctx = multiprocessing.get_context("spawn")  # fresh interpreters, nothing inherited
+    cpus = sorted(os.sched_getaffinity(0))
+    if args.pin == "same" or (args.pin == "split" and len(cpus) < 2):
+        pin = [cpus[-1]]
+    elif args.pin == "split":
+        pin = cpus[-2:]
+    else:
+        pin = None
 
     spec = importlib.util.find_spec("rnet")
     print(
@@ -491,7 +522,8 @@ def main(argv=None):
     print(
         f"{len(names)} workload(s), {reps} repetition(s) per module, {seconds:g} s each, "
         f"stdlib/rnet order alternating; figures are the "
-        f"{'best' if args.best else 'median'} repetition."
+        f"{'best' if args.best else 'median'} repetition; "
+        f"client and server pinned: {args.pin} {pin or ''}."
     )
     print(
         "ratio > 1 means rnet is faster: rnet/stdlib for rates and throughputs, "
@@ -503,7 +535,7 @@ def main(argv=None):
     t_start = time.perf_counter()
     for name in names:
         spec_w = WORKLOADS[name]
-        cfg = dict(spec_w["cfg"], seconds=seconds)
+        cfg = dict(spec_w["cfg"], seconds=seconds, cpus=pin)
         results = {m: [] for m in MODULES}
         for rep in range(reps):
             order = MODULES if rep % 2 == 0 else MODULES[::-1]

@@ -10,6 +10,8 @@ import socket as _std
 from . import _rnet
 from ._compose import (
     _GLOBAL_DEFAULT_TIMEOUT as _GLOBAL_DEFAULT_TIMEOUT,  # used by http.client and others
+)
+from ._compose import (
     create_connection,
     create_server,
     fromfd,
