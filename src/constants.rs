@@ -237,8 +237,10 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         VMADDR_PORT_ANY,
     );
     // glibc defines these in headers the libc crate does not cover
-    // (<netdb.h>, <netinet/in.h>, <asm-generic/socket.h>, <linux/udp.h>).
+    // (<netdb.h>, <netinet/in.h>, <asm-generic/socket.h>, <linux/udp.h>);
+    // AF_DECnet is a literal in CPython's socketmodule.c too.
     for (name, value) in [
+        ("AF_DECnet", 12),
         ("AF_QIPCRTR", 42),
         ("EAI_ADDRFAMILY", -9),
         ("IPV6_JOIN_GROUP", i64::from(libc::IPV6_ADD_MEMBERSHIP)),

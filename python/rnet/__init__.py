@@ -6,6 +6,7 @@ rnet unchanged. Exceptions and enums are the stdlib's own objects, so
 """
 
 import socket as _std
+from errno import EAGAIN, EBADF, EWOULDBLOCK
 
 from . import _rnet
 from ._compose import (
@@ -28,6 +29,7 @@ _LOOKUP_NAMES: list[str] = []
 # --- end lookups and conversions ---
 
 # The stdlib's own classes, not look-alikes (as trio does).
+SocketIO = _std.SocketIO
 error = OSError
 timeout = _std.timeout
 gaierror = _std.gaierror
@@ -56,6 +58,10 @@ globals().update({n: _constant(n, getattr(_rnet, n)) for n in _CONSTANTS})
 __all__ = [
     "socket",
     "SocketType",
+    "SocketIO",
+    "EAGAIN",
+    "EBADF",
+    "EWOULDBLOCK",
     "error",
     "timeout",
     "gaierror",

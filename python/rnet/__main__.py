@@ -96,9 +96,10 @@ def demo(port=LECTURE_PORT, message="hello there!", host=""):
 
     The server binds ``(host, port)`` ('' is the lecture's: every interface);
     the client connects to 'localhost' as in the lecture, or to ``host`` if it
-    names one address. Prints both sides' transcript, each line labelled ``server |`` or
-    ``client |``. Returns 0 when the client got its message back, 1 otherwise.
-    Every socket call and the final join are bounded by DEMO_TIMEOUT seconds.
+    names one address. Prints both sides' transcript, each line labelled
+    ``server |`` or ``client |``. Returns 0 when the client got its message
+    (at most BUFFER bytes) back, 1 otherwise. Every socket call and the final
+    join are bounded by DEMO_TIMEOUT seconds.
     """
     out = _Transcript()
     core = rnet.SocketType
@@ -165,11 +166,11 @@ def install_import_hook():
     """Make ``import socket`` in the user's code (not the stdlib's) return rnet.
 
     The hook wraps ``builtins.__import__`` rather than replacing
-    ``sys.modules['socket']``: http.server, smtplib, asyncio and the rest of the
-    stdlib rely on parts of ``socket`` that rnet need not have (and on their
-    sockets being the stdlib's class), so only the script gets rnet. The
-    decision is made per import statement, from the globals of the code doing
-    the import. ``importlib.import_module('socket')`` bypasses the hook.
+    ``sys.modules['socket']``: ssl, asyncio, http.server and the rest of the
+    stdlib subclass, type-check or reach inside the stdlib's socket objects, so
+    handing them rnet would change more than the user's program. The decision
+    is made per import statement, from the globals of the code doing the
+    import. ``importlib.import_module('socket')`` bypasses the hook.
     Returns a function that removes the hook.
     """
     real_import = builtins.__import__
@@ -231,7 +232,9 @@ def _parser():
         "--host", default="", help="address the server binds (default '': all, as in the lecture)"
     )
     demo_cmd.add_argument(
-        "--message", default="hello there!", help="what the client sends (default: hello there!)"
+        "--message",
+        default="hello there!",
+        help=f"what the client sends, at most {BUFFER} bytes (default: hello there!)",
     )
     run_cmd = commands.add_parser(
         "run",
@@ -254,6 +257,8 @@ def main(argv=None):
     parser = _parser()
     options = parser.parse_args(argv)
     if options.command == "demo":
+        if len(options.message.encode()) > BUFFER:
+            parser.error(f"--message: at most {BUFFER} bytes (the lecture's buffer)")
         return demo(options.port, options.message, options.host)
     if not os.path.isfile(options.script):
         parser.error(f"no such file: {options.script}")
