@@ -166,19 +166,29 @@ def pingpong_client(S, cfg):
 
 
 def drain_server(S, cfg, conn):
-    """Receive with recv_into until EOF, then send back the byte count."""
+    """Receive with recv_into (or recv) until EOF, then send back the byte count."""
     c = _tcp_accept(S, cfg, conn, nodelay=False)
     view = memoryview(bytearray(cfg["recv_buf"]))
     deadline = _server_deadline(cfg)
     total = 0
     with c:
-        for i in range(cfg["max_recvs"]):
-            got = c.recv_into(view)
-            if not got:
-                break
-            total += got
-            if not i & 255 and time.perf_counter() > deadline:
-                break
+        if cfg.get("recv"):  # recv(n): a new bytes object per call
+            size = cfg["recv_buf"]
+            for i in range(cfg["max_recvs"]):
+                got = len(c.recv(size))
+                if not got:
+                    break
+                total += got
+                if not i & 255 and time.perf_counter() > deadline:
+                    break
+        else:
+            for i in range(cfg["max_recvs"]):
+                got = c.recv_into(view)
+                if not got:
+                    break
+                total += got
+                if not i & 255 and time.perf_counter() > deadline:
+                    break
         c.sendall(total.to_bytes(8, "big"))
     return {"received": total}
 
@@ -329,6 +339,15 @@ WORKLOADS = {
         value=_mbps,
         cfg=dict(max_bytes=64 * 1024**3, recv_buf=BULK_CHUNK, max_recvs=10**8),
     ),
+    "bulk_recv": dict(
+        label="TCP bulk, receiver recv(64 KiB)",
+        unit="MB/s",
+        higher=True,
+        server=drain_server,
+        client=bulk_client,
+        value=_mbps,
+        cfg=dict(max_bytes=64 * 1024**3, recv_buf=BULK_CHUNK, max_recvs=10**8, recv=True),
+    ),
     "small_send": dict(
         label="TCP send() of 16 B",
         unit="ns/call",
@@ -345,9 +364,7 @@ WORKLOADS = {
         server=drain_server,
         client=small_send_client,
         value=_ns_per_call,
-        cfg=dict(
-            max_count=50_000_000, warmup=2000, recv_buf=DRAIN_BUF, max_recvs=10**8, cork=True
-        ),
+        cfg=dict(max_count=50_000_000, warmup=2000, recv_buf=DRAIN_BUF, max_recvs=10**8, cork=True),
     ),
     "udp": dict(
         label="UDP ping-pong 64 B",

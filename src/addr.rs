@@ -142,6 +142,15 @@ fn address_tuple<'a, 'py>(
     })
 }
 
+enum Host {
+    Numeric(Ipv4Addr),
+    Named(CString),
+}
+
+fn numeric_v4(host: &Bound<'_, PyAny>) -> Option<Ipv4Addr> {
+    host.cast::<PyString>().ok()?.to_str().ok()?.parse().ok()
+}
+
 fn inet_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
     let tuple = address_tuple(obj, caller, "AF_INET")?;
     if tuple.len() != 2 {
@@ -149,9 +158,17 @@ fn inet_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<So
             "AF_INET address must be a pair (host, port)",
         ));
     }
-    let host = host_bytes(&tuple.get_item(0)?)?;
+    let host = tuple.get_item(0)?;
+    // Fast path for the common numeric host: no C string, no resolver.
+    let host = match numeric_v4(&host) {
+        Some(ip) => Host::Numeric(ip),
+        None => Host::Named(host_bytes(&host)?),
+    };
     let port = port_arg(&tuple.get_item(1)?, caller)?;
-    let ip = resolve_host(py, &host, libc::AF_INET)?;
+    let ip = match host {
+        Host::Numeric(ip) => v4(ip, 0),
+        Host::Named(name) => resolve_host(py, &name, libc::AF_INET)?,
+    };
     let port = checked_port(port, caller)?;
     let ip = ip
         .as_socket_ipv4()

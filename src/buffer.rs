@@ -6,12 +6,66 @@
 //! `Py_buffer` on the stack costs no allocation on the `send`/`recv_into` hot
 //! path.
 
+use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
+
+/// Below this size `receive_bytes` reads into a per-thread scratch buffer
+/// and copies; above it, it reads straight into the new bytes object, as
+/// CPython does (whose `_PyBytes_Resize` is not in the limited API).
+const DIRECT_MIN: usize = 4096;
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<MaybeUninit<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A new `bytes` holding what `op` receives into the slot it is given (at
+/// most `n` bytes); `op` returns the count received and anything else.
+pub fn receive_bytes<T>(
+    py: Python<'_>,
+    n: usize,
+    mut op: impl FnMut(&mut [MaybeUninit<u8>]) -> PyResult<(usize, T)>,
+) -> PyResult<(Py<PyBytes>, T)> {
+    if n >= DIRECT_MIN {
+        let len = ffi::Py_ssize_t::try_from(n)
+            .map_err(|_| pyo3::exceptions::PyOverflowError::new_err("buffer size too large"))?;
+        // SAFETY: a NULL source makes an uninitialised bytes of `len`, which
+        // no other code can see until it is returned; it is only written here.
+        let obj = unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyBytes_FromStringAndSize(std::ptr::null(), len))?
+        }
+        .cast_into::<PyBytes>()?;
+        // SAFETY: the object's storage is `n` bytes long and ours alone.
+        let slot = unsafe {
+            std::slice::from_raw_parts_mut(ffi::PyBytes_AsString(obj.as_ptr()) as *mut MaybeUninit<u8>, n)
+        };
+        let (got, extra) = op(slot)?;
+        if got == n {
+            return Ok((obj.unbind(), extra));
+        }
+        // SAFETY: the first `got` bytes were written by the kernel.
+        let data = unsafe { std::slice::from_raw_parts(slot.as_ptr() as *const u8, got) };
+        return Ok((PyBytes::new(py, data).unbind(), extra));
+    }
+    let mut fill = |buf: &mut Vec<MaybeUninit<u8>>| {
+        if buf.len() < n {
+            buf.resize(n, MaybeUninit::uninit());
+        }
+        let (got, extra) = op(&mut buf[..n])?;
+        // SAFETY: the first `got` bytes were written by the kernel.
+        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, got) };
+        Ok((PyBytes::new(py, data).unbind(), extra))
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => fill(&mut buf),
+        // A signal handler on this thread that receives while we wait.
+        Err(_) => fill(&mut Vec::new()),
+    })
+}
 
 /// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).
 pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {

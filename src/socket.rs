@@ -36,15 +36,6 @@ impl Drop for Socket {
     }
 }
 
-/// Buffers up to this size are recycled per thread by `recv`; larger requests
-/// get a buffer of their own so one huge read does not pin memory for ever.
-const RECV_REUSE_LIMIT: usize = 256 * 1024;
-
-thread_local! {
-    static RECV_BUF: std::cell::RefCell<Vec<MaybeUninit<u8>>> =
-        const { std::cell::RefCell::new(Vec::new()) };
-}
-
 impl Socket {
     /// The open fd, or `OSError(EBADF)` as CPython gives for a closed socket.
     pub fn raw_fd(&self) -> PyResult<RawFd> {
@@ -77,26 +68,13 @@ impl Socket {
     fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
-        let mut fill = |buf: &mut Vec<MaybeUninit<u8>>| -> PyResult<Py<PyBytes>> {
-            if buf.len() < n {
-                buf.resize(n, MaybeUninit::uninit());
-            }
-            let slot = &mut buf[..n];
+        let (data, ()) = buffer::receive_bytes(py, n, |slot| {
             let got = wait::call(py, fd, Interest::Read, &mut deadline, || {
                 with_sock(fd, |s| s.recv_with_flags(slot, flags))
             })?;
-            // SAFETY: the kernel initialised the first `got` bytes.
-            let data = unsafe { std::slice::from_raw_parts(slot.as_ptr() as *const u8, got) };
-            Ok(PyBytes::new(py, data).unbind())
-        };
-        if n > RECV_REUSE_LIMIT {
-            return fill(&mut Vec::new());
-        }
-        RECV_BUF.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) => fill(&mut buf),
-            // A signal handler that itself calls recv on this thread.
-            Err(_) => fill(&mut Vec::new()),
-        })
+            Ok((got, ()))
+        })?;
+        Ok(data)
     }
 
     /// Converts and audits the address, then connects; returns the errno.
@@ -109,7 +87,7 @@ impl Socket {
         let this = slf.get();
         let fd = this.raw_fd()?;
         let target = addr::to_sockaddr(py, this.family(), address, caller)?;
-        audit::audit(py, ("socket.connect", slf, address))?;
+        audit::audit(py, c"socket.connect", &[slf.as_any(), address])?;
         let first = py.detach(|| with_sock(fd, |s| s.connect(&target)));
         let err = match first {
             Ok(()) => return Ok(0),
@@ -186,7 +164,9 @@ impl Socket {
         fileno: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let py = slf.py();
-        audit::audit(py, ("socket.__new__", slf, family, r#type, proto))?;
+        let args = (family, r#type, proto).into_pyobject(py)?;
+        let (f, t, p) = (args.get_item(0)?, args.get_item(1)?, args.get_item(2)?);
+        audit::audit(py, c"socket.__new__", &[slf.as_any(), &f, &t, &p])?;
         let (mut family, mut kind, mut proto) = (family, r#type, proto);
         let fd = match fileno.filter(|f| !f.is_none()) {
             Some(obj) => {
@@ -287,7 +267,7 @@ impl Socket {
         let this = slf.get();
         let fd = this.raw_fd()?;
         let local = addr::to_sockaddr(py, this.family(), address, "bind")?;
-        audit::audit(py, ("socket.bind", slf, address))?;
+        audit::audit(py, c"socket.bind", &[slf.as_any(), address])?;
         with_sock(fd, |s| s.bind(&local)).map_err(error::from_io)
     }
 
@@ -544,15 +524,12 @@ impl Socket {
         let n = check_size(bufsize, "recvfrom")?;
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
-        let mut buf: Vec<MaybeUninit<u8>> = Vec::with_capacity(n);
-        buf.resize(n, MaybeUninit::uninit());
-        let slot = &mut buf[..];
-        let (got, from) = wait::call(py, fd, Interest::Read, &mut deadline, || {
-            with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+        let (data, from) = buffer::receive_bytes(py, n, |slot| {
+            wait::call(py, fd, Interest::Read, &mut deadline, || {
+                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+            })
         })?;
-        // SAFETY: the kernel initialised the first `got` bytes.
-        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, got) };
-        Ok((PyBytes::new(py, data).unbind(), addr::to_python(py, &from)?))
+        Ok((data, addr::to_python(py, &from)?))
     }
 
     /// recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
@@ -648,7 +625,7 @@ impl Socket {
         buffer::with_readable(&data, |_| ())?;
         let fd = this.raw_fd()?;
         let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
-        audit::audit(py, ("socket.sendto", slf, &address))?;
+        audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
         let mut deadline = this.deadline();
         let sent = buffer::with_readable(&data, |bytes| {
             wait::call(py, fd, Interest::Write, &mut deadline, || {
@@ -677,7 +654,8 @@ impl Socket {
             Some(a) => Some(addr::to_sockaddr(py, this.family(), a, "sendmsg")?),
             None => None,
         };
-        audit::audit(py, ("socket.sendmsg", slf, address))?;
+        let none = py.None().into_bound(py);
+        audit::audit(py, c"socket.sendmsg", &[slf.as_any(), address.unwrap_or(&none)])?;
         msg::sendmsg(py, fd, &mut this.deadline(), buffers, ancdata, flags, target.as_ref())
     }
 
