@@ -47,10 +47,11 @@ pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
 pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAddr> {
     let bytes = host.to_bytes();
     if bytes.is_empty() {
-        return Ok(match family {
-            libc::AF_INET6 => v6(Ipv6Addr::UNSPECIFIED, 0, 0, 0),
-            _ => v4(Ipv4Addr::UNSPECIFIED, 0),
-        });
+        return match family {
+            libc::AF_INET6 => Ok(v6(Ipv6Addr::UNSPECIFIED, 0, 0, 0)),
+            libc::AF_INET => Ok(v4(Ipv4Addr::UNSPECIFIED, 0)),
+            _ => wildcard(py, family),
+        };
     }
     if bytes == b"<broadcast>" || bytes == b"255.255.255.255" {
         if family != libc::AF_INET && family != libc::AF_UNSPEC {
@@ -81,6 +82,24 @@ pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAd
         .next()
         .ok_or_else(|| PyOSError::new_err("unknown address family"))?;
     Ok(first.addr)
+}
+
+/// CPython's wildcard for a family other than AF_INET/AF_INET6 (in practice
+/// AF_UNSPEC, from `gethostbyaddr('')`): the passive answer of `getaddrinfo`,
+/// which must be a single address.
+fn wildcard(py: Python<'_>, family: i32) -> PyResult<SockAddr> {
+    let hints = Hints {
+        family,
+        socktype: libc::SOCK_DGRAM,
+        protocol: 0,
+        flags: libc::AI_PASSIVE,
+    };
+    let found = lookup::getaddrinfo(py, None, Some(c"0"), hints)?;
+    match found.as_slice() {
+        [only] if matches!(only.family, libc::AF_INET | libc::AF_INET6) => Ok(only.addr.clone()),
+        [_] => Err(PyOSError::new_err("unsupported address family")),
+        _ => Err(PyOSError::new_err("wildcard resolved to multiple address")),
+    }
 }
 
 fn v4(ip: Ipv4Addr, port: u16) -> SockAddr {
@@ -284,27 +303,12 @@ fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, 
         .call_method1("fsdecode", (PyBytes::new(py, &path[..end]),))
 }
 
-/// IPv6 text as CPython prints it: `getnameinfo(NI_NUMERICHOST)`, which
-/// appends `%scope` to scoped link-local addresses.
+/// IPv6 text as CPython prints it: `inet_ntop`, without the `%scope` suffix
+/// (the scope id is the tuple's fourth item; bpo-32221).
 fn numeric_host(addr: &SockAddr) -> PyResult<String> {
-    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
-    // SAFETY: `addr` is a valid sockaddr of `len` bytes; `host` is writable.
-    let rc = unsafe {
-        libc::getnameinfo(
-            addr.as_ptr() as *const libc::sockaddr,
-            addr.len(),
-            host.as_mut_ptr(),
-            host.len() as libc::socklen_t,
-            std::ptr::null_mut(),
-            0,
-            libc::NI_NUMERICHOST,
-        )
-    };
-    if rc != 0 {
-        return Err(PyOSError::new_err("getnameinfo failed"));
-    }
-    // SAFETY: getnameinfo wrote a NUL-terminated string.
-    Ok(unsafe { CStr::from_ptr(host.as_ptr()) }
-        .to_string_lossy()
-        .into_owned())
+    let ip = addr
+        .as_socket_ipv6()
+        .map(|a| *a.ip())
+        .ok_or_else(|| PyOSError::new_err("unsupported address family"))?;
+    Ok(crate::convert::ipv6_text(&ip))
 }

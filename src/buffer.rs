@@ -69,6 +69,12 @@ pub fn receive_bytes<T>(
 
 /// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).
 pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
+    with_bytes_like(obj, f).map_err(|err| bytes_like_hint(obj, err))
+}
+
+/// [`with_readable`] without the hint about sending text, for arguments that
+/// are packed data rather than a message (`inet_ntoa`, `inet_ntop`).
+pub fn with_bytes_like<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
     // bytes is by far the most common argument: read it without the protocol.
     if let Ok(bytes) = obj.cast::<PyBytes>() {
         return Ok(f(bytes.as_bytes()));
@@ -77,7 +83,6 @@ pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> P
         // SAFETY: the exporter keeps `len` bytes at `ptr` alive until release.
         f(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
     })
-    .map_err(|err| bytes_like_hint(obj, err))
 }
 
 /// Calls `f` with the memory of a writable buffer (CPython's `w*`); `what` is

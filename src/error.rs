@@ -52,12 +52,22 @@ pub fn strerror(errno: i32) -> String {
 }
 
 static GAIERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static HERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `socket.gaierror(code, gai_strerror(code))`, the stdlib's own class, so that
 /// `except socket.gaierror:` catches it; `EAI_SYSTEM` becomes an errno OSError.
+/// For a `getaddrinfo` made on this thread (rnet's own run on a helper).
+#[allow(dead_code)]
 pub fn gai_error(py: Python<'_>, code: i32) -> PyErr {
+    let errno = io::Error::last_os_error().raw_os_error().unwrap_or(0);
+    gai_failure(py, code, errno)
+}
+
+/// [`gai_error`] for a call made on another thread, whose `errno` (meaningful
+/// for `EAI_SYSTEM` only) the caller read there.
+pub fn gai_failure(py: Python<'_>, code: i32, errno: i32) -> PyErr {
     if code == libc::EAI_SYSTEM {
-        return last_os_error();
+        return os_error(errno);
     }
     // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
     let msg = unsafe { CStr::from_ptr(libc::gai_strerror(code)) }
@@ -65,6 +75,19 @@ pub fn gai_error(py: Python<'_>, code: i32) -> PyErr {
         .into_owned();
     match GAIERROR.import(py, "socket", "gaierror") {
         Ok(cls) => PyErr::from_type(cls.clone(), (code, msg)),
+        Err(err) => err,
+    }
+}
+
+/// `socket.herror(h_errno, hstrerror(h_errno))`, the stdlib's own class, as
+/// CPython raises it when `gethostbyname_ex`/`gethostbyaddr` find nothing.
+pub fn h_error(py: Python<'_>, h_errno: i32) -> PyErr {
+    // SAFETY: hstrerror returns a pointer to a static NUL-terminated string.
+    let msg = unsafe { CStr::from_ptr(libc::hstrerror(h_errno)) }
+        .to_string_lossy()
+        .into_owned();
+    match HERROR.import(py, "socket", "herror") {
+        Ok(cls) => PyErr::from_type(cls.clone(), (h_errno, msg)),
         Err(err) => err,
     }
 }

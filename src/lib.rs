@@ -4,14 +4,20 @@
 use pyo3::prelude::*;
 
 mod addr;
+mod addrinfo;
+mod args;
 mod audit;
 mod buffer;
 mod constants;
 mod convert;
 mod error;
+mod ffi;
 mod lookup;
 mod msg;
 mod names;
+mod netdb;
+mod resolver;
+mod services;
 mod socket;
 mod timeout;
 mod wait;

@@ -2,12 +2,13 @@
 //! exactly what CPython sees on the same machine (/etc/hosts, nsswitch, DNS).
 
 use std::ffi::CStr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ptr;
 
 use pyo3::prelude::*;
 use socket2::SockAddr;
 
-use crate::error;
+use crate::{error, resolver};
 
 /// One entry of a `getaddrinfo` answer.
 pub struct AddrInfo {
@@ -27,22 +28,72 @@ pub struct Hints {
     pub flags: i32,
 }
 
-/// `getaddrinfo(3)` with the GIL released; failures are `socket.gaierror`.
+/// `getaddrinfo(3)` on a helper thread (see resolver.rs), so Ctrl-C can
+/// interrupt it; failures are `socket.gaierror`.
 pub fn getaddrinfo(
     py: Python<'_>,
     host: Option<&CStr>,
     service: Option<&CStr>,
     hints: Hints,
 ) -> PyResult<Vec<AddrInfo>> {
-    py.detach(|| raw_getaddrinfo(host, service, hints))
-        .map_err(|code| error::gai_error(py, code))
+    if is_numeric_host(host) && is_numeric_service(service) {
+        // Nothing to look up: no thread needed to make this interruptible.
+        return py
+            .detach(|| raw_getaddrinfo(host, service, hints))
+            .map_err(|failure| failure.into_pyerr(py));
+    }
+    let host = host.map(CStr::to_owned);
+    let service = service.map(CStr::to_owned);
+    resolver::run(py, move || {
+        raw_getaddrinfo(host.as_deref(), service.as_deref(), hints)
+    })?
+    .map_err(|failure| failure.into_pyerr(py))
 }
 
-fn raw_getaddrinfo(
+/// No host, or an address in the standard text form, which getaddrinfo
+/// converts without asking any database.
+fn is_numeric_host(host: Option<&CStr>) -> bool {
+    host.is_none_or(|h| {
+        h.to_str()
+            .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
+    })
+}
+
+/// No service, or a port number.
+fn is_numeric_service(service: Option<&CStr>) -> bool {
+    service.is_none_or(|s| {
+        let digits = s.to_bytes();
+        !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
+    })
+}
+
+/// A failed `getaddrinfo`/`getnameinfo`: its code, and for `EAI_SYSTEM` the
+/// errno, read on the thread that made the call.
+#[derive(Clone, Copy, Debug)]
+pub struct GaiFailure {
+    pub code: i32,
+    pub errno: i32,
+}
+
+impl GaiFailure {
+    /// Captures the failure of a call that returned `code`.
+    pub fn new(code: i32) -> Self {
+        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        GaiFailure { code, errno }
+    }
+
+    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        error::gai_failure(py, self.code, self.errno)
+    }
+}
+
+/// `getaddrinfo(3)` on the calling thread; it may block for as long as the
+/// resolver does.
+pub fn raw_getaddrinfo(
     host: Option<&CStr>,
     service: Option<&CStr>,
     hints: Hints,
-) -> Result<Vec<AddrInfo>, i32> {
+) -> Result<Vec<AddrInfo>, GaiFailure> {
     // SAFETY: an all-zero addrinfo is the documented "no hints" value.
     let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     c_hints.ai_family = hints.family;
@@ -60,7 +111,7 @@ fn raw_getaddrinfo(
         )
     };
     if rc != 0 {
-        return Err(rc);
+        return Err(GaiFailure::new(rc));
     }
     let mut out = Vec::new();
     let mut cur = res;
@@ -102,4 +153,30 @@ pub unsafe fn copy_sockaddr(addr: *const libc::sockaddr, len: libc::socklen_t) -
         );
     }
     SockAddr::new(storage, len)
+}
+
+/// `getnameinfo(3)` on the calling thread: the host and service text for
+/// `addr`, as the C library wrote them.
+pub fn raw_getnameinfo(addr: &SockAddr, flags: i32) -> Result<(Vec<u8>, Vec<u8>), GaiFailure> {
+    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    let mut serv = [0 as libc::c_char; 32]; // NI_MAXSERV
+                                            // SAFETY: `addr` is a valid sockaddr of `len` bytes; both buffers are
+                                            // writable for the lengths given.
+    let rc = unsafe {
+        libc::getnameinfo(
+            addr.as_ptr() as *const libc::sockaddr,
+            addr.len(),
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            serv.as_mut_ptr(),
+            serv.len() as libc::socklen_t,
+            flags,
+        )
+    };
+    if rc != 0 {
+        return Err(GaiFailure::new(rc));
+    }
+    // SAFETY: on success getnameinfo wrote NUL-terminated strings.
+    let text = |buf: &[libc::c_char]| unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec();
+    Ok((text(&host), text(&serv)))
 }

@@ -25,7 +25,66 @@ from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---
-_LOOKUP_NAMES: list[str] = []
+# isort: split
+# Re-exported through _LOOKUP_NAMES, which ruff cannot see into.
+from ._names import getaddrinfo, getfqdn  # noqa: F401
+from ._rnet import (  # noqa: F401
+    CMSG_LEN,
+    CMSG_SPACE,
+    close,
+    dup,
+    gethostbyaddr,
+    gethostbyname,
+    gethostbyname_ex,
+    gethostname,
+    getnameinfo,
+    getprotobyname,
+    getservbyname,
+    getservbyport,
+    has_ipv6,
+    htonl,
+    htons,
+    if_indextoname,
+    if_nameindex,
+    if_nametoindex,
+    inet_aton,
+    inet_ntoa,
+    inet_ntop,
+    inet_pton,
+    ntohl,
+    ntohs,
+    sethostname,
+)
+
+_LOOKUP_NAMES: list[str] = [
+    "gethostname",
+    "sethostname",
+    "gethostbyname",
+    "gethostbyname_ex",
+    "gethostbyaddr",
+    "getfqdn",
+    "getaddrinfo",
+    "getnameinfo",
+    "getservbyname",
+    "getservbyport",
+    "getprotobyname",
+    "inet_aton",
+    "inet_ntoa",
+    "inet_pton",
+    "inet_ntop",
+    "htons",
+    "ntohs",
+    "htonl",
+    "ntohl",
+    "if_nameindex",
+    "if_nametoindex",
+    "if_indextoname",
+    "CMSG_LEN",
+    "CMSG_SPACE",
+    "close",
+    "dup",
+    "has_ipv6",
+]
 # --- end lookups and conversions ---
 
 # The stdlib's own classes, not look-alikes (as trio does).

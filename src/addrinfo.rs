@@ -1,0 +1,201 @@
+//! `getaddrinfo` and `getnameinfo` with CPython's argument rules, audit events
+//! and errors. `_rnet.getaddrinfo` returns plain ints for family and type;
+//! the Python layer (_names.py) turns them into the stdlib's enum members, as
+//! Lib/socket.py does over `_socket.getaddrinfo`.
+
+use std::ffi::CString;
+
+use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use socket2::SockAddr;
+
+use crate::lookup::{self, GaiFailure, Hints};
+use crate::{addr, args, audit, resolver};
+
+/// getaddrinfo(host, port [, family, type, proto, flags])
+///     -> list of (family, type, proto, canonname, sockaddr)
+///
+/// Resolve host and port into addrinfo struct.
+#[pyfunction]
+#[pyo3(signature = (host, port, family=None, r#type=None, proto=None, flags=None))]
+fn getaddrinfo<'py>(
+    py: Python<'py>,
+    host: &Bound<'py, PyAny>,
+    port: &Bound<'py, PyAny>,
+    family: Option<&Bound<'py, PyAny>>,
+    r#type: Option<&Bound<'py, PyAny>>,
+    proto: Option<&Bound<'py, PyAny>>,
+    flags: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let int_or_zero = |v: Option<&Bound<'py, PyAny>>| v.map_or(Ok(0), args::c_int);
+    let hints = Hints {
+        family: int_or_zero(family)?,
+        socktype: int_or_zero(r#type)?,
+        protocol: int_or_zero(proto)?,
+        flags: int_or_zero(flags)?,
+    };
+    let c_host = host_arg(host)?;
+    let c_port = port_arg(port)?;
+    // One tuple passed as the only argument is the event's argument tuple
+    // itself: the way to give five (audit() takes at most four).
+    let event_args = (host, port, hints.family, hints.socktype, hints.protocol);
+    let event_args = event_args.into_pyobject(py)?.into_any();
+    audit::audit(py, c"socket.getaddrinfo", &[&event_args])?;
+    let answers = lookup::getaddrinfo(py, c_host.as_deref(), c_port.as_deref(), hints)?;
+    let out = PyList::empty(py);
+    for ai in answers {
+        let entry = (
+            ai.family,
+            ai.socktype,
+            ai.protocol,
+            ai.canonname.unwrap_or_default(),
+            addr::to_python(py, &ai.addr)?,
+        );
+        out.append(entry)?;
+    }
+    Ok(out)
+}
+
+/// The host as C sees it: IDNA-encoded str or bytes, cut at a NUL.
+fn host_arg(host: &Bound<'_, PyAny>) -> PyResult<Option<CString>> {
+    if host.is_none() {
+        Ok(None)
+    } else if host.is_instance_of::<PyString>() {
+        Ok(Some(args::c_truncated(args::idna_encode(host)?.as_bytes())))
+    } else if let Ok(b) = host.cast::<PyBytes>() {
+        Ok(Some(args::c_truncated(b.as_bytes())))
+    } else {
+        Err(PyTypeError::new_err(
+            "getaddrinfo() argument 1 must be string or None",
+        ))
+    }
+}
+
+/// The port as C sees it: an exact int in decimal, str as UTF-8, bytes, or None.
+fn port_arg(port: &Bound<'_, PyAny>) -> PyResult<Option<CString>> {
+    if port.is_exact_instance_of::<PyInt>() {
+        Ok(Some(args::c_truncated(
+            args::c_long(port)?.to_string().as_bytes(),
+        )))
+    } else if let Ok(s) = port.cast::<PyString>() {
+        Ok(Some(args::c_truncated(s.to_str()?.as_bytes())))
+    } else if let Ok(b) = port.cast::<PyBytes>() {
+        Ok(Some(args::c_truncated(b.as_bytes())))
+    } else if port.is_none() {
+        Ok(None)
+    } else {
+        Err(PyOSError::new_err("Int or String expected"))
+    }
+}
+
+/// Why a `getnameinfo` failed before or in the C call.
+enum NameInfoError {
+    Gai(GaiFailure),
+    Multiple,
+    Ipv4Tuple,
+}
+
+/// getnameinfo(sockaddr, flags) --> (host, port)
+///
+/// Get host and port for a sockaddr.
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = None)]
+fn getnameinfo<'py>(
+    py: Python<'py>,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let given = args::varargs("getnameinfo", args, kwargs, 2, 2)?;
+    let flags = args::c_int(&given[1])?;
+    let sa = given[0]
+        .cast::<PyTuple>()
+        .map_err(|_| PyTypeError::new_err("getnameinfo() argument 1 must be a tuple"))?;
+    let illegal = || PyTypeError::new_err("getnameinfo(): illegal sockaddr argument");
+    if !(2..=4).contains(&sa.len()) {
+        return Err(illegal());
+    }
+    let host = sa.get_item(0)?;
+    let host = host.cast::<PyString>().map_err(|_| illegal())?.to_str()?;
+    let host = CString::new(host).map_err(|_| PyValueError::new_err("embedded null character"))?;
+    let port = args::c_int(&sa.get_item(1)?)?;
+    let flowinfo = match sa.len() > 2 {
+        true => args::c_uint_mask(&sa.get_item(2)?)?,
+        false => 0,
+    };
+    let scope_id = match sa.len() > 3 {
+        true => args::c_uint_mask(&sa.get_item(3)?)?,
+        false => 0,
+    };
+    if flowinfo > 0xfffff {
+        return Err(PyOverflowError::new_err(
+            "getnameinfo(): flowinfo must be 0-1048575.",
+        ));
+    }
+    // CPython's "(O)": the address tuple is the event's one argument, not
+    // its argument tuple.
+    let event_args = PyTuple::new(py, [sa])?.into_any();
+    audit::audit(py, c"socket.getnameinfo", &[&event_args])?;
+    let tuple_len = sa.len();
+    let answer = resolver::run(py, move || {
+        name_info(&host, port, flowinfo, scope_id, tuple_len, flags)
+    })?;
+    let (host, serv) = answer.map_err(|err| match err {
+        NameInfoError::Gai(failure) => failure.into_pyerr(py),
+        NameInfoError::Multiple => PyOSError::new_err("sockaddr resolved to multiple addresses"),
+        NameInfoError::Ipv4Tuple => PyOSError::new_err("IPv4 sockaddr must be 2 tuple"),
+    })?;
+    PyTuple::new(py, [args::utf8(py, &host)?, args::utf8(py, &serv)?])
+}
+
+/// CPython's steps: the numeric host and port through `getaddrinfo`
+/// (`AI_NUMERICHOST`, so no lookup), which must give one address, then
+/// `getnameinfo` on it.
+fn name_info(
+    host: &CString,
+    port: i32,
+    flowinfo: u32,
+    scope_id: u32,
+    tuple_len: usize,
+    flags: i32,
+) -> Result<(Vec<u8>, Vec<u8>), NameInfoError> {
+    let hints = Hints {
+        family: libc::AF_UNSPEC,
+        socktype: libc::SOCK_DGRAM,
+        protocol: 0,
+        flags: libc::AI_NUMERICHOST,
+    };
+    let service = CString::new(port.to_string()).unwrap_or_default();
+    let found =
+        lookup::raw_getaddrinfo(Some(host), Some(&service), hints).map_err(NameInfoError::Gai)?;
+    let [first] = found.as_slice() else {
+        return Err(NameInfoError::Multiple);
+    };
+    let target = match first.family {
+        libc::AF_INET if tuple_len != 2 => return Err(NameInfoError::Ipv4Tuple),
+        libc::AF_INET6 => with_flow(&first.addr, flowinfo, scope_id),
+        _ => first.addr.clone(),
+    };
+    lookup::raw_getnameinfo(&target, flags).map_err(NameInfoError::Gai)
+}
+
+/// `addr` (IPv6) with CPython's flowinfo (network order) and scope id set.
+fn with_flow(addr: &SockAddr, flowinfo: u32, scope_id: u32) -> SockAddr {
+    // SAFETY: `addr` is an AF_INET6 address, so its storage holds a
+    // sockaddr_in6; the copy is read and written as one.
+    unsafe {
+        let mut sin6 = *(addr.as_ptr() as *const libc::sockaddr_in6);
+        sin6.sin6_flowinfo = flowinfo.to_be();
+        sin6.sin6_scope_id = scope_id;
+        lookup::copy_sockaddr(
+            &sin6 as *const _ as *const libc::sockaddr,
+            std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
+        )
+    }
+}
+
+/// Adds `getaddrinfo` (the core of the Python wrapper) and `getnameinfo`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(getaddrinfo, m)?)?;
+    m.add_function(wrap_pyfunction!(getnameinfo, m)?)
+}

@@ -1,0 +1,259 @@
+//! CPython's argument conventions for the module functions, with its messages
+//! word for word: the calling conventions (`METH_VARARGS`, `METH_O`,
+//! `METH_NOARGS`) and the `PyArg_ParseTuple` format units the socket module
+//! uses (`i`, `n`, `I`, `s`, `et` with "idna", the file-system converter).
+//!
+//! PyO3's own extraction raises different messages ("missing 1 required
+//! positional argument", "out of range integral type conversion attempted"),
+//! so these functions take `*args, **kwargs` and parse them here.
+
+use std::ffi::{c_long, c_ulong, CString};
+
+use pyo3::exceptions::{PyOverflowError, PySystemError, PyTypeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString, PyTuple};
+
+/// Positional arguments of a `METH_VARARGS` function parsed by
+/// `PyArg_ParseTuple(args, "...:name")`, which takes `min..=max` of them.
+pub fn varargs<'py>(
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    min: usize,
+    max: usize,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    no_keywords(name, kwargs)?;
+    let given = args.len();
+    if given < min || given > max {
+        let (how, n) = match (min == max, given < min) {
+            (true, _) => ("exactly", min),
+            (false, true) => ("at least", min),
+            (false, false) => ("at most", max),
+        };
+        let plural = if n == 1 { "" } else { "s" };
+        return Err(PyTypeError::new_err(format!(
+            "{name}() takes {how} {n} argument{plural} ({given} given)"
+        )));
+    }
+    Ok(args.iter().collect())
+}
+
+/// The single argument of a `METH_O` function; CPython names it with its
+/// module in these messages (`_socket.close()`), so rnet does too.
+pub fn single<'py>(
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    no_keywords(&format!("_socket.{name}"), kwargs)?;
+    if args.len() != 1 {
+        return Err(PyTypeError::new_err(format!(
+            "_socket.{name}() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    }
+    args.get_item(0)
+}
+
+/// A `METH_NOARGS` function's check that it got nothing.
+pub fn none(
+    name: &str,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    no_keywords(&format!("_socket.{name}"), kwargs)?;
+    if !args.is_empty() {
+        return Err(PyTypeError::new_err(format!(
+            "_socket.{name}() takes no arguments ({} given)",
+            args.len()
+        )));
+    }
+    Ok(())
+}
+
+fn no_keywords(name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+    match kwargs {
+        Some(kw) if !kw.is_empty() => Err(PyTypeError::new_err(format!(
+            "{name}() takes no keyword arguments"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The type name CPython prints in argument errors (`tp_name`): dotted for
+/// static types outside builtins (`datetime.date`), plain otherwise.
+pub fn tp_name(obj: &Bound<'_, PyAny>) -> String {
+    let ty = obj.get_type();
+    let name = ty.name().map(|n| n.to_string()).unwrap_or_default();
+    // SAFETY: `ty` is a valid type object.
+    let flags = unsafe { ffi::PyType_GetFlags(ty.as_type_ptr()) };
+    if flags & ffi::Py_TPFLAGS_HEAPTYPE == 0 {
+        if let Ok(module) = ty.module() {
+            if module.to_cow().is_ok_and(|m| m != "builtins") {
+                return format!("{module}.{name}");
+            }
+        }
+    }
+    name
+}
+
+/// `PyArg_ParseTuple`'s name for the argument's type: None is "None".
+fn arg_type(obj: &Bound<'_, PyAny>) -> String {
+    if obj.is_none() {
+        "None".into()
+    } else {
+        tp_name(obj)
+    }
+}
+
+fn bad_argument(fname: &str, pos: usize, expected: &str, obj: &Bound<'_, PyAny>) -> PyErr {
+    PyTypeError::new_err(format!(
+        "{fname}() argument {pos} must be {expected}, not {}",
+        arg_type(obj)
+    ))
+}
+
+/// `PyLong_AsLong`: any object with `__index__`, C long range.
+pub fn c_long(obj: &Bound<'_, PyAny>) -> PyResult<c_long> {
+    // SAFETY: `obj` is a valid object and we hold the GIL.
+    let value = unsafe { ffi::PyLong_AsLong(obj.as_ptr()) };
+    check(obj.py(), value == -1, value)
+}
+
+/// The `i` format unit: a C long that must also fit a C int.
+pub fn c_int(obj: &Bound<'_, PyAny>) -> PyResult<i32> {
+    let value = c_long(obj)?;
+    i32::try_from(value).map_err(|_| {
+        PyOverflowError::new_err(if value > 0 {
+            "signed integer is greater than maximum"
+        } else {
+            "signed integer is less than minimum"
+        })
+    })
+}
+
+/// The `n` format unit: `__index__`, then a Py_ssize_t.
+pub fn c_ssize(obj: &Bound<'_, PyAny>) -> PyResult<isize> {
+    let py = obj.py();
+    // SAFETY: `obj` is valid; the new reference is owned by the Bound.
+    let index = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyNumber_Index(obj.as_ptr()))? };
+    // SAFETY: `index` is an int.
+    let value = unsafe { ffi::PyLong_AsSsize_t(index.as_ptr()) };
+    check(py, value == -1, value)
+}
+
+/// `PyLong_AsUnsignedLong` on an object already known to be an int.
+pub fn c_ulong(obj: &Bound<'_, PyAny>) -> PyResult<c_ulong> {
+    // SAFETY: `obj` is a valid int and we hold the GIL.
+    let value = unsafe { ffi::PyLong_AsUnsignedLong(obj.as_ptr()) };
+    check(obj.py(), value == c_ulong::MAX, value)
+}
+
+/// The `I` format unit: `__index__`, then the low 32 bits, without a range check.
+pub fn c_uint_mask(obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let py = obj.py();
+    // SAFETY: `obj` is valid; the new reference is owned by the Bound.
+    let index = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyNumber_Index(obj.as_ptr()))? };
+    // SAFETY: `index` is an int; the mask conversion never overflows.
+    let value = unsafe { ffi::PyLong_AsUnsignedLongMask(index.as_ptr()) };
+    check(py, value == c_ulong::MAX, value as u32)
+}
+
+/// Turns a C API "error value" into the pending exception, if one is set; a
+/// sentinel without an exception is a real value.
+fn check<T>(py: Python<'_>, sentinel: bool, value: T) -> PyResult<T> {
+    if sentinel {
+        if let Some(err) = PyErr::take(py) {
+            return Err(err);
+        }
+    }
+    Ok(value)
+}
+
+/// CPython's error when a C function returns NULL with no exception set,
+/// which `if_indextoname(2**64 - 1)` does.
+pub fn null_without_error(fname: &str) -> PyErr {
+    PyErr::new::<PySystemError, _>(format!(
+        "<built-in function {fname}> returned NULL without setting an exception"
+    ))
+}
+
+/// The `s` format unit: a str without NUL, as UTF-8.
+pub fn c_str(obj: &Bound<'_, PyAny>, fname: &str, pos: usize) -> PyResult<CString> {
+    let text = obj
+        .cast::<PyString>()
+        .map_err(|_| bad_argument(fname, pos, "str", obj))?
+        .to_str()?;
+    CString::new(text).map_err(|_| PyValueError::new_err("embedded null character"))
+}
+
+/// The `et` format unit with the "idna" codec: str is encoded (ASCII too, so
+/// the codec's label checks apply), bytes and bytearray are taken as they are.
+pub fn c_idna(obj: &Bound<'_, PyAny>, fname: &str, pos: usize) -> PyResult<CString> {
+    let raw = if obj.is_instance_of::<PyString>() {
+        idna_encode(obj)?.as_bytes().to_vec()
+    } else if let Ok(b) = obj.cast::<PyBytes>() {
+        b.as_bytes().to_vec()
+    } else if let Ok(b) = obj.cast::<PyByteArray>() {
+        b.to_vec()
+    } else {
+        return Err(bad_argument(fname, pos, "str, bytes or bytearray", obj));
+    };
+    CString::new(raw)
+        .map_err(|_| bad_argument(fname, pos, "encoded string without null bytes", obj))
+}
+
+/// `PyUnicode_AsEncodedString(obj, "idna", NULL)`: the codec's own errors.
+pub fn idna_encode<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let py = obj.py();
+    // SAFETY: `obj` is a str; the encoding name is a NUL-terminated literal;
+    // the new reference is owned by the Bound.
+    let encoded = unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyUnicode_AsEncodedString(obj.as_ptr(), c"idna".as_ptr(), std::ptr::null()),
+        )?
+    };
+    Ok(encoded.cast_into::<PyBytes>()?)
+}
+
+/// A C string cut at its first NUL, as C code sees a Python buffer.
+pub fn c_truncated(bytes: &[u8]) -> CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).unwrap_or_default()
+}
+
+/// `PyUnicode_FSConverter`: str (file-system encoding), bytes or a path-like,
+/// without NUL.
+pub fn fs_path(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
+    let encoded = obj.py().import("os")?.call_method1("fsencode", (obj,))?;
+    let bytes = encoded.cast_into::<PyBytes>()?;
+    CString::new(bytes.as_bytes()).map_err(|_| PyValueError::new_err("embedded null byte"))
+}
+
+/// `PyUnicode_DecodeFSDefault`: what CPython makes of names the system gives.
+pub fn fs_decode<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `bytes` is valid for its length; the new reference is owned.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyUnicode_DecodeFSDefaultAndSize(bytes.as_ptr().cast(), bytes.len() as isize),
+        )
+    }
+}
+
+/// `PyUnicode_FromString`: strict UTF-8, CPython's UnicodeDecodeError otherwise.
+pub fn utf8<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: `bytes` is valid for its length; the new reference is owned.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyUnicode_DecodeUTF8(
+                bytes.as_ptr().cast(),
+                bytes.len() as isize,
+                std::ptr::null(),
+            ),
+        )
+    }
+}

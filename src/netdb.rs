@@ -1,0 +1,242 @@
+//! The system's host, service and protocol databases (/etc/hosts,
+//! /etc/services, /etc/protocols, DNS, as nsswitch.conf says), read through
+//! glibc's reentrant `*_r` calls. CPython calls `getservbyname` and friends,
+//! which return a pointer to one static buffer shared by every thread; these
+//! copy each answer out of a buffer of their own, so any number of threads
+//! can look names up at once. Nothing here touches Python: these run on the
+//! resolver's helper threads.
+
+use std::ffi::{c_char, c_int, CStr};
+use std::ptr;
+
+use crate::ffi;
+
+/// CPython's buffer size for the host calls; answers that do not fit get a
+/// buffer twice as large, up to `MAX_BUFFER`.
+const FIRST_BUFFER: usize = 16 * 1024;
+const MAX_BUFFER: usize = 1024 * 1024;
+
+/// glibc's `NETDB_INTERNAL`: see errno.
+const NETDB_INTERNAL: c_int = -1;
+
+/// One answer of the host database.
+pub struct HostEntry {
+    pub name: Vec<u8>,
+    pub aliases: Vec<Vec<u8>>,
+    pub family: i32,
+    /// Raw addresses in network order, each `h_length` bytes.
+    pub addrs: Vec<Vec<u8>>,
+}
+
+enum Attempt<T> {
+    Done(T),
+    /// The call answered ERANGE: try again with a larger buffer.
+    TooSmall,
+}
+
+/// Calls `lookup` with a growing buffer until it fits; `None` once the buffer
+/// would exceed `MAX_BUFFER`.
+fn with_buffer<T>(mut lookup: impl FnMut(&mut [c_char]) -> Attempt<T>) -> Option<T> {
+    let mut size = FIRST_BUFFER;
+    while size <= MAX_BUFFER {
+        let mut buf = vec![0 as c_char; size];
+        match lookup(&mut buf) {
+            Attempt::Done(value) => return Some(value),
+            Attempt::TooSmall => size *= 2,
+        }
+    }
+    None
+}
+
+fn c_opt(s: Option<&CStr>) -> *const c_char {
+    s.map_or(ptr::null(), CStr::as_ptr)
+}
+
+/// # Safety
+/// `p` must be a valid NUL-terminated string.
+unsafe fn owned(p: *const c_char) -> Vec<u8> {
+    CStr::from_ptr(p).to_bytes().to_vec()
+}
+
+/// The port (host order) of service `name` for `proto` (any protocol if None).
+pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<u16> {
+    with_buffer(|buf| {
+        // SAFETY: servent is plain old data; zero is a valid value.
+        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::servent = ptr::null_mut();
+        // SAFETY: all pointers are valid for the call; `buf` is writable.
+        let rc = unsafe {
+            ffi::getservbyname_r(
+                name.as_ptr(),
+                c_opt(proto),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            )
+        };
+        match (rc, result.is_null()) {
+            (libc::ERANGE, _) => Attempt::TooSmall,
+            // s_port holds the port in network order in the low 16 bits.
+            (_, false) => Attempt::Done(Some(u16::from_be(entry.s_port as u16))),
+            (_, true) => Attempt::Done(None),
+        }
+    })
+    .flatten()
+}
+
+/// The name of the service on `port` (host order) for `proto`.
+pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<Vec<u8>> {
+    with_buffer(|buf| {
+        // SAFETY: servent is plain old data; zero is a valid value.
+        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::servent = ptr::null_mut();
+        // SAFETY: all pointers are valid for the call; `buf` is writable.
+        let rc = unsafe {
+            ffi::getservbyport_r(
+                c_int::from(port.to_be()),
+                c_opt(proto),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            )
+        };
+        match (rc, result.is_null()) {
+            (libc::ERANGE, _) => Attempt::TooSmall,
+            // SAFETY: on success s_name points into `buf`, NUL-terminated.
+            (_, false) => Attempt::Done(Some(unsafe { owned(entry.s_name) })),
+            (_, true) => Attempt::Done(None),
+        }
+    })
+    .flatten()
+}
+
+/// The number of protocol `name`.
+pub fn protocol_by_name(name: &CStr) -> Option<i32> {
+    with_buffer(|buf| {
+        // SAFETY: protoent is plain old data; zero is a valid value.
+        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::protoent = ptr::null_mut();
+        // SAFETY: all pointers are valid for the call; `buf` is writable.
+        let rc = unsafe {
+            ffi::getprotobyname_r(
+                name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut result,
+            )
+        };
+        match (rc, result.is_null()) {
+            (libc::ERANGE, _) => Attempt::TooSmall,
+            (_, false) => Attempt::Done(Some(entry.p_proto)),
+            (_, true) => Attempt::Done(None),
+        }
+    })
+    .flatten()
+}
+
+/// `gethostbyname_r(name)`; the error is the `h_errno` code.
+pub fn host_by_name(name: &CStr) -> Result<HostEntry, i32> {
+    host_lookup(|entry, buf, result, h_errno| {
+        // SAFETY: all pointers are valid for the call; `buf` is writable.
+        unsafe {
+            ffi::gethostbyname_r(
+                name.as_ptr(),
+                entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                result,
+                h_errno,
+            )
+        }
+    })
+}
+
+/// `gethostbyaddr_r(addr, family)`; the error is the `h_errno` code.
+pub fn host_by_addr(addr: &[u8], family: i32) -> Result<HostEntry, i32> {
+    host_lookup(|entry, buf, result, h_errno| {
+        // SAFETY: `addr` is valid for its length; the rest as above.
+        unsafe {
+            ffi::gethostbyaddr_r(
+                addr.as_ptr().cast(),
+                addr.len() as libc::socklen_t,
+                family,
+                entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                result,
+                h_errno,
+            )
+        }
+    })
+}
+
+fn host_lookup<F>(mut call: F) -> Result<HostEntry, i32>
+where
+    F: FnMut(*mut libc::hostent, &mut [c_char], *mut *mut libc::hostent, *mut c_int) -> c_int,
+{
+    with_buffer(|buf| {
+        // SAFETY: hostent is plain old data; zero is a valid value.
+        let mut entry: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::hostent = ptr::null_mut();
+        let mut h_errno: c_int = 0;
+        // SAFETY: __h_errno_location returns this thread's h_errno slot.
+        let global = unsafe { ffi::__h_errno_location() };
+        // SAFETY: as above.
+        unsafe { *global = 0 };
+        let rc = call(&mut entry, buf, &mut result, &mut h_errno);
+        if rc == libc::ERANGE && h_errno == NETDB_INTERNAL {
+            return Attempt::TooSmall;
+        }
+        if result.is_null() {
+            // CPython reports the thread's h_errno, which the DNS code sets
+            // (sometimes to another value than the *h_errnop of the _r call);
+            // when only the files were asked it stays untouched.
+            // SAFETY: as above.
+            let code = match unsafe { *global } {
+                0 => h_errno,
+                set => set,
+            };
+            return Attempt::Done(Err(code));
+        }
+        // SAFETY: on success every pointer in `entry` points into `buf`.
+        Attempt::Done(Ok(unsafe { copy_hostent(&entry) }))
+    })
+    .unwrap_or(Err(NETDB_INTERNAL))
+}
+
+/// # Safety
+/// `h` must be a hostent filled in by a successful lookup.
+unsafe fn copy_hostent(h: &libc::hostent) -> HostEntry {
+    let len = usize::try_from(h.h_length).unwrap_or(0);
+    HostEntry {
+        name: owned(h.h_name),
+        aliases: pointer_list(h.h_aliases).map(|p| owned(p)).collect(),
+        family: h.h_addrtype,
+        addrs: pointer_list(h.h_addr_list)
+            .map(|p| std::slice::from_raw_parts(p as *const u8, len).to_vec())
+            .collect(),
+    }
+}
+
+/// The entries of a NULL-terminated array of pointers (which may itself be
+/// NULL, and, as CPython notes, misaligned).
+///
+/// # Safety
+/// `list` must be NULL or a valid NULL-terminated array.
+unsafe fn pointer_list(list: *mut *mut c_char) -> impl Iterator<Item = *const c_char> {
+    let mut cur = list;
+    std::iter::from_fn(move || {
+        if cur.is_null() {
+            return None;
+        }
+        let item = ptr::read_unaligned(cur);
+        if item.is_null() {
+            return None;
+        }
+        cur = cur.add(1);
+        Some(item as *const c_char)
+    })
+}

@@ -1,0 +1,98 @@
+//! Service and protocol names: `getservbyname`, `getservbyport`,
+//! `getprotobyname`. The answers come from the reentrant netdb calls on the
+//! resolver's helper thread (see netdb.rs), so any number of Python threads
+//! can ask at once and each gets its own answer.
+
+use std::ffi::CStr;
+
+use pyo3::exceptions::{PyOSError, PyOverflowError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use crate::{args, audit, netdb, resolver};
+
+/// getservbyname(servicename[, protocolname]) -> integer
+///
+/// Return a port number from a service name and protocol name.
+/// The optional protocol name, if given, should be 'tcp' or 'udp',
+/// otherwise any protocol will match.
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = None)]
+fn getservbyname(
+    py: Python<'_>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<u16> {
+    let given = args::varargs("getservbyname", args, kwargs, 1, 2)?;
+    let name = args::c_str(&given[0], "getservbyname", 1)?;
+    let proto = match given.get(1) {
+        Some(p) => Some(args::c_str(p, "getservbyname", 2)?),
+        None => None,
+    };
+    let event_args = [c_text(py, Some(&name)), c_text(py, proto.as_deref())];
+    audit::audit(py, c"socket.getservbyname", &event_args.each_ref())?;
+    resolver::run(py, move || netdb::service_by_name(&name, proto.as_deref()))?
+        .ok_or_else(|| PyOSError::new_err("service/proto not found"))
+}
+
+/// getservbyport(port[, protocolname]) -> string
+///
+/// Return the service name from a port number and protocol name.
+/// The optional protocol name, if given, should be 'tcp' or 'udp',
+/// otherwise any protocol will match.
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = None)]
+fn getservbyport<'py>(
+    py: Python<'py>,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let given = args::varargs("getservbyport", args, kwargs, 1, 2)?;
+    let port = args::c_int(&given[0])?;
+    let proto = match given.get(1) {
+        Some(p) => Some(args::c_str(p, "getservbyport", 2)?),
+        None => None,
+    };
+    let port = u16::try_from(port)
+        .map_err(|_| PyOverflowError::new_err("getservbyport: port must be 0-65535."))?;
+    let event_args = [
+        port.into_pyobject(py)?.into_any(),
+        c_text(py, proto.as_deref()),
+    ];
+    audit::audit(py, c"socket.getservbyport", &event_args.each_ref())?;
+    let name = resolver::run(py, move || netdb::service_by_port(port, proto.as_deref()))?
+        .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
+    args::utf8(py, &name)
+}
+
+/// getprotobyname(name) -> integer
+///
+/// Return the protocol number for the named protocol.  (Rarely used.)
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = None)]
+fn getprotobyname(
+    py: Python<'_>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<i32> {
+    let given = args::varargs("getprotobyname", args, kwargs, 1, 1)?;
+    let name = args::c_str(&given[0], "getprotobyname", 1)?;
+    resolver::run(py, move || netdb::protocol_by_name(&name))?
+        .ok_or_else(|| PyOSError::new_err("protocol not found"))
+}
+
+/// A C string argument as CPython's audit events carry it (`s`): a new
+/// str, or None for NULL.
+fn c_text<'py>(py: Python<'py>, text: Option<&CStr>) -> Bound<'py, PyAny> {
+    match text {
+        Some(t) => PyString::new(py, &t.to_string_lossy()).into_any(),
+        None => py.None().into_bound(py),
+    }
+}
+
+/// Adds the service and protocol functions to the module `m`.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(getservbyname, m)?)?;
+    m.add_function(wrap_pyfunction!(getservbyport, m)?)?;
+    m.add_function(wrap_pyfunction!(getprotobyname, m)?)
+}
