@@ -36,7 +36,8 @@ pub fn getaddrinfo(
     service: Option<&CStr>,
     hints: Hints,
 ) -> PyResult<Vec<AddrInfo>> {
-    if is_numeric_host(host) && is_numeric_service(service) {
+    let canonical = hints.flags & libc::AI_CANONNAME != 0;
+    if !canonical && is_numeric_host(host) && is_numeric_service(service) {
         // Nothing to look up: no thread needed to make this interruptible.
         return py
             .detach(|| raw_getaddrinfo(host, service, hints))
