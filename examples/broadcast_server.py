@@ -19,14 +19,9 @@ to 1 s, --count (or RNET_COUNT) to 0, for ever. Output, one line each:
 import argparse
 import os
 import signal
-import socket as _stdlib_socket
 import time
 
 import rnet as socket
-
-# rnet mirrors the socket module; should it lack gethostname(), the stdlib's
-# answers the same question (it only reads the kernel's host name).
-gethostname = getattr(socket, "gethostname", None) or _stdlib_socket.gethostname
 
 
 def stop(signum, frame):
@@ -50,7 +45,7 @@ def main(argv=None):
         while args.count <= 0 or sent < args.count:
             if sent:
                 time.sleep(args.interval)
-            text = f"announcement {sent + 1} from {gethostname()}"
+            text = f"announcement {sent + 1} from {socket.gethostname()}"
             sock.sendto(text.encode(), address)
             sent += 1
             print(f"sent {text!r}", flush=True)

@@ -27,13 +27,6 @@ import struct
 import rnet as socket
 
 
-def inet_aton(address):
-    """'a.b.c.d' as 4 bytes in network order, as socket.inet_aton() returns it."""
-    if hasattr(socket, "inet_aton"):
-        return socket.inet_aton(address)
-    return bytes(map(int, address.split(".")))  # rnet without inet_aton()
-
-
 def stop(signum, frame):
     raise SystemExit(0)
 
@@ -52,7 +45,7 @@ def main(argv=None):
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("", int(args.port)))
-        mreq = struct.pack("4s4s", inet_aton(args.group), inet_aton(args.iface))
+        mreq = struct.pack("4s4s", socket.inet_aton(args.group), socket.inet_aton(args.iface))
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, mreq)
         sock.settimeout(args.timeout)
         port = sock.getsockname()[1]

@@ -21,21 +21,9 @@ the datagrams stay on the local network). --count defaults to 1 (0: for ever),
 import argparse
 import os
 import signal
-import socket as _stdlib_socket
 import time
 
 import rnet as socket
-
-# rnet mirrors the socket module; should it lack gethostname(), the stdlib's
-# answers the same question (it only reads the kernel's host name).
-gethostname = getattr(socket, "gethostname", None) or _stdlib_socket.gethostname
-
-
-def inet_aton(address):
-    """'a.b.c.d' as 4 bytes in network order, as socket.inet_aton() returns it."""
-    if hasattr(socket, "inet_aton"):
-        return socket.inet_aton(address)
-    return bytes(map(int, address.split(".")))  # rnet without inet_aton()
 
 
 def stop(signum, frame):
@@ -58,12 +46,12 @@ def main(argv=None):
     try:
         sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, args.ttl)
         if args.iface:
-            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, inet_aton(args.iface))
+            sock.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(args.iface))
         print(f"sending to group {address[0]}:{address[1]}", flush=True)
         while args.count <= 0 or sent < args.count:
             if sent:
                 time.sleep(args.interval)
-            text = f"multicast {sent + 1} from {gethostname()}"
+            text = f"multicast {sent + 1} from {socket.gethostname()}"
             sock.sendto(text.encode(), address)
             sent += 1
             print(f"sent {text!r}", flush=True)

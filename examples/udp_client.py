@@ -16,14 +16,9 @@ for the reply, then says so and exits with status 1. Output, one line each:
 
 import argparse
 import os
-import socket as _stdlib_socket
 import sys
 
 import rnet as socket
-
-# rnet mirrors the socket module; should it lack gethostname(), the stdlib's
-# answers the same question (it only reads the kernel's host name).
-gethostname = getattr(socket, "gethostname", None) or _stdlib_socket.gethostname
 
 MESSAGE = "hello my first udp program"
 
@@ -35,7 +30,7 @@ def parse_args(argv=None):
     parser.add_argument("--timeout", type=float, default=5.0)
     args = parser.parse_args(argv)
     if args.host is None:
-        args.host = gethostname()
+        args.host = socket.gethostname()
     args.port = int(args.port)
     return args
 

@@ -19,13 +19,8 @@ ever), or on Ctrl-C / SIGTERM. Output, one line each, flushed:
 import argparse
 import os
 import signal
-import socket as _stdlib_socket
 
 import rnet as socket
-
-# rnet mirrors the socket module; should it lack gethostname(), the stdlib's
-# answers the same question (it only reads the kernel's host name).
-gethostname = getattr(socket, "gethostname", None) or _stdlib_socket.gethostname
 
 REPLY = "replay from server"
 
@@ -37,7 +32,7 @@ def parse_args(argv=None):
     parser.add_argument("--count", type=int, default=int(os.environ.get("RNET_COUNT", "0")))
     args = parser.parse_args(argv)
     if args.host is None:
-        args.host = gethostname()
+        args.host = socket.gethostname()
     args.port = int(args.port)
     return args
 

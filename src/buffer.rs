@@ -41,7 +41,10 @@ pub fn receive_bytes<T>(
         .cast_into::<PyBytes>()?;
         // SAFETY: the object's storage is `n` bytes long and ours alone.
         let slot = unsafe {
-            std::slice::from_raw_parts_mut(ffi::PyBytes_AsString(obj.as_ptr()) as *mut MaybeUninit<u8>, n)
+            std::slice::from_raw_parts_mut(
+                ffi::PyBytes_AsString(obj.as_ptr()) as *mut MaybeUninit<u8>,
+                n,
+            )
         };
         let (got, extra) = op(slot)?;
         if got == n {
@@ -137,33 +140,41 @@ fn bytes_like_hint(obj: &Bound<'_, PyAny>, err: PyErr) -> PyErr {
     err
 }
 
-/// Several writable buffers held at once, for `recvmsg_into`; each view is
-/// boxed so it never moves, and released on drop.
+/// Several writable buffers held at once, for `recvmsg_into`; the list is
+/// allocated at its final size so no view moves once exported, and each is
+/// released on drop.
 pub struct WritableViews {
-    views: Vec<Box<MaybeUninit<ffi::Py_buffer>>>,
+    views: Vec<MaybeUninit<ffi::Py_buffer>>,
 }
 
 impl WritableViews {
     /// Exports every item of `iterable` as a writable buffer, with CPython's
     /// message when `iterable` or one of its items does not fit.
     pub fn collect(iterable: &Bound<'_, PyAny>, caller: &str) -> PyResult<Self> {
-        let not_iterable = || PyTypeError::new_err(format!("{caller}() argument 1 must be an iterable"));
+        let not_iterable =
+            || PyTypeError::new_err(format!("{caller}() argument 1 must be an iterable"));
         let items: Vec<_> = iterable
             .try_iter()
             .map_err(|_| not_iterable())?
             .collect::<PyResult<_>>()?;
-        let mut out = WritableViews { views: Vec::new() };
+        let mut out = WritableViews {
+            views: Vec::with_capacity(items.len()),
+        };
         for item in items {
-            let mut view = Box::new(MaybeUninit::<ffi::Py_buffer>::uninit());
-            // SAFETY: on success the view is initialised; it is pushed at
-            // once so Drop releases it.
-            if unsafe { ffi::PyObject_GetBuffer(item.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_WRITABLE) } != 0 {
+            out.views.push(MaybeUninit::uninit());
+            let view = out.views.last_mut().expect("just pushed");
+            // SAFETY: the slot does not move (capacity is final); on success
+            // it is initialised and Drop releases it, on failure it is removed.
+            if unsafe {
+                ffi::PyObject_GetBuffer(item.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_WRITABLE)
+            } != 0
+            {
+                out.views.pop();
                 let _ = PyErr::take(iterable.py());
                 return Err(PyTypeError::new_err(format!(
                     "{caller}() argument 1 must be an iterable of single-segment read-write buffers"
                 )));
             }
-            out.views.push(view);
         }
         Ok(out)
     }

@@ -32,8 +32,14 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     for item in iter {
         let item = item?;
         let tuple = item.cast::<PyTuple>().map_err(|_| {
-            let name = item.get_type().name().map(|n| n.to_string()).unwrap_or_default();
-            PyTypeError::new_err(format!("{what} argument must be 3-item sequence, not {name}"))
+            let name = item
+                .get_type()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default();
+            PyTypeError::new_err(format!(
+                "{what} argument must be 3-item sequence, not {name}"
+            ))
         })?;
         if tuple.len() != 3 {
             return Err(PyTypeError::new_err(format!(

@@ -413,8 +413,9 @@ impl Socket {
             }
             return set(std::ptr::null(), optlen as usize);
         }
-        if value.is_instance_of::<pyo3::types::PyInt>() {
-            let flag: i32 = value.extract()?;
+        // CPython tries the int form, then the buffer form: an int too large
+        // for a C int ends in the buffer form's TypeError, as there.
+        if let Ok(flag) = value.extract::<i32>() {
             return set(&flag as *const i32 as *const _, std::mem::size_of::<i32>());
         }
         buffer::with_readable(value, |data| set(data.as_ptr() as *const _, data.len()))?
@@ -655,8 +656,20 @@ impl Socket {
             None => None,
         };
         let none = py.None().into_bound(py);
-        audit::audit(py, c"socket.sendmsg", &[slf.as_any(), address.unwrap_or(&none)])?;
-        msg::sendmsg(py, fd, &mut this.deadline(), buffers, ancdata, flags, target.as_ref())
+        audit::audit(
+            py,
+            c"socket.sendmsg",
+            &[slf.as_any(), address.unwrap_or(&none)],
+        )?;
+        msg::sendmsg(
+            py,
+            fd,
+            &mut this.deadline(),
+            buffers,
+            ancdata,
+            flags,
+            target.as_ref(),
+        )
     }
 
     /// recvmsg(bufsize[, ancbufsize[, flags]]) -> (data, ancdata, msg_flags, address)
@@ -674,11 +687,20 @@ impl Socket {
         let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
         let fd = self.raw_fd()?;
         let mut data = vec![0u8; bufsize];
-        let mut iov = [libc::iovec { iov_base: data.as_mut_ptr().cast(), iov_len: bufsize }];
+        let mut iov = [libc::iovec {
+            iov_base: data.as_mut_ptr().cast(),
+            iov_len: bufsize,
+        }];
         let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
         let items = msg::ancillary_list(py, &got.ancillary)?;
         let address = addr::to_python(py, &got.address)?;
-        (PyBytes::new(py, &data[..got.len]), items, got.flags, address).into_pyobject(py)
+        (
+            PyBytes::new(py, &data[..got.len]),
+            items,
+            got.flags,
+            address,
+        )
+            .into_pyobject(py)
     }
 
     /// recvmsg_into(buffers[, ancbufsize[, flags]]) -> (nbytes, ancdata, msg_flags, address)
@@ -706,7 +728,13 @@ impl Socket {
     ///
     /// One zero-copy `sendfile(2)` of at most count bytes of in_fd from
     /// offset, within the socket's timeout; used by socket.sendfile().
-    fn _sendfile(&self, py: Python<'_>, in_fd: RawFd, offset: i64, count: usize) -> PyResult<usize> {
+    fn _sendfile(
+        &self,
+        py: Python<'_>,
+        in_fd: RawFd,
+        offset: i64,
+        count: usize,
+    ) -> PyResult<usize> {
         let fd = self.raw_fd()?;
         msg::sendfile(py, fd, &mut self.deadline(), in_fd, offset, count)
     }
@@ -770,7 +798,8 @@ fn int_sockopt(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
 pub fn _socketpair(family: i32, r#type: i32, proto: i32) -> PyResult<(RawFd, RawFd)> {
     let mut fds = [-1; 2];
     // SAFETY: `fds` has room for the two descriptors.
-    if unsafe { libc::socketpair(family, r#type | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0 {
+    if unsafe { libc::socketpair(family, r#type | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0
+    {
         return Err(error::last_os_error());
     }
     Ok((fds[0], fds[1]))

@@ -243,7 +243,9 @@ def test_audit_events():
     seen = []
 
     def hook(event, args):
-        if event.startswith("socket.") and getattr(args[0], "__module__", "") == "rnet":
+        # The hook stays installed for the whole session: it must accept
+        # every event, including argument-less ones like socket.gethostname.
+        if event.startswith("socket.") and args and getattr(args[0], "__module__", "") == "rnet":
             seen.append((event, args[1:]))
 
     sys.addaudithook(hook)
