@@ -8,8 +8,13 @@
 //! running Python's signal handlers between slices. When a handler raises, the
 //! caller gets the exception at once; the helper finishes on its own and its
 //! answer is dropped with the channel.
+//!
+//! Helpers are kept for a while after their job and reused: starting a thread
+//! costs more than a lookup in /etc/services, and lookups must not be slower
+//! than CPython's.
 
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
@@ -34,14 +39,11 @@ where
     let (tx, rx) = mpsc::sync_channel(1);
     // The Mutex only lets the receiver cross into the GIL-free closure.
     let rx = Mutex::new(rx);
-    thread::Builder::new()
-        .name("rnet-resolver".into())
-        .spawn(move || {
-            block_signals();
-            // The caller may have gone (a signal): then the answer is dropped here.
-            let _ = tx.send(job());
-        })
-        .map_err(error::from_io)?;
+    submit(Box::new(move || {
+        // The caller may have gone (a signal): then the answer is dropped here.
+        let _ = tx.send(job());
+    }))
+    .map_err(error::from_io)?;
     loop {
         match py.detach(|| recv(&rx)) {
             Ok(value) => return Ok(value),
@@ -53,11 +55,104 @@ where
     }
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Helpers kept waiting for work, at most this many.
+const MAX_IDLE: usize = 4;
+/// An idle helper exits after this long without work.
+const IDLE_LIFETIME: Duration = Duration::from_secs(10);
+
+/// The idle helpers' job queues, and the process they belong to: a child made
+/// by fork() has none of its parent's threads, so it must not wait on them.
+struct Idle {
+    pid: u32,
+    workers: Vec<(u64, Sender<Job>)>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+static IDLE: Mutex<Idle> = Mutex::new(Idle {
+    pid: 0,
+    workers: Vec::new(),
+});
+
+fn idle() -> std::sync::MutexGuard<'static, Idle> {
+    let mut idle = IDLE.lock().unwrap_or_else(|e| e.into_inner());
+    let pid = std::process::id();
+    if idle.pid != pid {
+        idle.pid = pid;
+        idle.workers.clear();
+    }
+    idle
+}
+
+/// Hands `job` to an idle helper, or starts a new one.
+fn submit(mut job: Job) -> std::io::Result<()> {
+    loop {
+        let Some((_, worker)) = idle().workers.pop() else {
+            break;
+        };
+        match worker.send(job) {
+            Ok(()) => return Ok(()),
+            // That helper timed out and exited; try the next.
+            Err(mpsc::SendError(back)) => job = back,
+        }
+    }
+    let (tx, rx) = mpsc::channel::<Job>();
+    let id = NEXT_ID.fetch_add(1, Ordering::Relaxed);
+    thread::Builder::new()
+        .name("rnet-resolver".into())
+        .spawn(move || {
+            block_signals();
+            job();
+            loop {
+                {
+                    let mut idle = idle();
+                    if idle.workers.len() >= MAX_IDLE {
+                        return;
+                    }
+                    idle.workers.push((id, tx.clone()));
+                }
+                match spin_then_wait(&rx, IDLE_LIFETIME) {
+                    Ok(next) => next(),
+                    Err(_) => {
+                        // Leave the list first, then run whatever a caller
+                        // handed over meanwhile: no job is dropped unrun.
+                        idle().workers.retain(|(other, _)| *other != id);
+                        while let Ok(next) = rx.try_recv() {
+                            next();
+                        }
+                        return;
+                    }
+                }
+            }
+        })
+        .map(|_| ())
+}
+
 fn recv<T>(rx: &Mutex<Receiver<T>>) -> Result<T, RecvTimeoutError> {
     match rx.lock() {
-        Ok(rx) => rx.recv_timeout(SLICE),
+        Ok(rx) => spin_then_wait(&rx, SLICE),
         Err(_) => Err(RecvTimeoutError::Disconnected),
     }
+}
+
+/// How long a thread polls a channel before it sleeps on it. A lookup served
+/// from /etc takes a few microseconds, less than putting a thread to sleep
+/// and waking it again, so the hand-over between caller and helper polls
+/// first: that keeps rnet's lookups as fast as CPython's in-thread ones.
+const SPIN: Duration = Duration::from_micros(200);
+
+fn spin_then_wait<T>(rx: &Receiver<T>, timeout: Duration) -> Result<T, RecvTimeoutError> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < SPIN {
+        match rx.try_recv() {
+            Ok(value) => return Ok(value),
+            Err(mpsc::TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
+            Err(mpsc::TryRecvError::Empty) => std::hint::spin_loop(),
+        }
+    }
+    rx.recv_timeout(timeout.saturating_sub(SPIN))
 }
 
 /// Keeps signals on the threads that run Python: a helper that took one would
