@@ -111,7 +111,8 @@ def _constant(name, value):
     return value
 
 
-_CONSTANTS = [n for n in dir(_rnet) if n.isupper() and isinstance(getattr(_rnet, n), int)]
+# Every plain int the core exports is a constant (AF_DECnet is not all caps).
+_CONSTANTS = [n for n in dir(_rnet) if not n.startswith("_") and type(getattr(_rnet, n)) is int]
 globals().update({n: _constant(n, getattr(_rnet, n)) for n in _CONSTANTS})
 
 __all__ = [

@@ -1,0 +1,80 @@
+"""rnet offers every public name of the stdlib socket module that applies to
+AF_INET, AF_INET6 and AF_UNIX on Linux, with the stdlib's values."""
+
+import socket
+
+import rnet
+
+# Deliberate omissions, each with its reason.
+OMITTED_PREFIXES = {
+    # Address families rnet's address conversion does not speak: their
+    # options and flags would be names without a working socket behind them.
+    "CAN_": "AF_CAN (SocketCAN) is not supported",
+    "SOL_CAN_": "AF_CAN (SocketCAN) is not supported",
+    "J1939_": "AF_CAN J1939 is not supported",
+    "SO_J1939_": "AF_CAN J1939 is not supported",
+    "SCM_J1939_": "AF_CAN J1939 is not supported",
+    "TIPC_": "AF_TIPC is not supported",
+    "PACKET_": "AF_PACKET is not supported",
+    "SO_VM_SOCKETS_": "AF_VSOCK is not supported",
+    "IOCTL_VM_SOCKETS_": "AF_VSOCK is not supported",
+    "VM_SOCKETS_": "AF_VSOCK is not supported",
+    "ALG_OP_SIGN": "AF_ALG asymmetric-key operations are not supported",
+    "ALG_OP_VERIFY": "AF_ALG asymmetric-key operations are not supported",
+    "ALG_SET_PUBKEY": "AF_ALG asymmetric-key operations are not supported",
+}
+OMITTED_NAMES = {
+    "CAPI": "a C capsule for C extensions; rnet has no C API",
+    # What Lib/socket.py imports for itself, not part of the socket API.
+    "IntEnum": "an import of Lib/socket.py",
+    "IntFlag": "an import of Lib/socket.py",
+    "array": "an import of Lib/socket.py",
+    "errno": "an import of Lib/socket.py",
+    "io": "an import of Lib/socket.py",
+    "os": "an import of Lib/socket.py",
+    "selectors": "an import of Lib/socket.py",
+    "sys": "an import of Lib/socket.py",
+}
+
+
+def omitted(name):
+    return name in OMITTED_NAMES or name.startswith(tuple(OMITTED_PREFIXES))
+
+
+def test_every_applicable_stdlib_name_exists():
+    public = [n for n in dir(socket) if not n.startswith("_")]
+    missing = [n for n in public if not omitted(n) and not hasattr(rnet, n)]
+    assert missing == []
+
+
+def test_omissions_are_real():
+    # An omission that rnet in fact provides, or the stdlib does not have,
+    # is stale and must leave the list.
+    for name in OMITTED_NAMES:
+        assert hasattr(socket, name) and not hasattr(rnet, name), name
+    for prefix in OMITTED_PREFIXES:
+        assert any(n.startswith(prefix) for n in dir(socket)), prefix
+
+
+def test_all_lists_the_stdlib_names():
+    expected = {n for n in socket.__all__ if not omitted(n)}
+    assert expected - set(rnet.__all__) == set()
+    assert all(hasattr(rnet, n) for n in rnet.__all__)
+
+
+def test_every_constant_has_the_stdlib_value_and_type():
+    shared = [n for n in dir(rnet) if not n.startswith("_") and hasattr(socket, n)]
+    constants = [n for n in shared if isinstance(getattr(socket, n), int)]
+    assert len(constants) > 230
+    for name in constants:
+        ours, theirs = getattr(rnet, name), getattr(socket, name)
+        assert ours == theirs and type(ours) is type(theirs), name
+
+
+def test_functions_are_documented():
+    for name in rnet.__all__:
+        obj = getattr(rnet, name)
+        if callable(obj) and not isinstance(obj, type):
+            assert obj.__doc__ and obj.__doc__.strip(), name
+    for name in ("recv", "send", "sendall", "accept", "connect", "bind", "makefile"):
+        assert getattr(rnet.socket, name).__doc__, name
