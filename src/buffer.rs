@@ -70,6 +70,23 @@ pub fn receive_bytes<T>(
     })
 }
 
+/// Raw pointers (into a buffer, a `msghdr`) carried into a GIL-free closure.
+/// The memory they point to belongs to the caller's frame, or to an exported
+/// buffer the caller holds, for the whole call, and one thread at a time uses
+/// it.
+pub struct Unshared<T>(pub T);
+// SAFETY: see above; the pointee outlives the closure and is not shared.
+unsafe impl<T> Send for Unshared<T> {}
+unsafe impl<T> Sync for Unshared<T> {}
+
+impl<T> Unshared<T> {
+    /// Through a method, so closures capture the whole wrapper (which is
+    /// Send) rather than the raw field (which is not).
+    pub fn get(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
 /// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).
 pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
     with_bytes_like(obj, f).map_err(|err| bytes_like_hint(obj, err))

@@ -19,6 +19,7 @@ mod netdb;
 mod resolver;
 mod services;
 mod socket;
+mod sockopt;
 mod timeout;
 mod wait;
 

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 use socket2::SockAddr;
 
-use crate::buffer;
+use crate::buffer::{self, Unshared};
 use crate::wait::{self, Deadline, Interest};
 
 /// The bytes of each buffer of an iterable, in order.
@@ -81,21 +81,6 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(control)
 }
 
-/// A raw pointer carried into the GIL-free closure; the memory it points to
-/// is owned by the caller's frame for the whole call.
-struct Raw<T>(T);
-// SAFETY: only used by one thread at a time, while the owner is borrowed.
-unsafe impl<T> Send for Raw<T> {}
-unsafe impl<T> Sync for Raw<T> {}
-
-impl<T> Raw<T> {
-    /// Through a method, so closures capture the whole wrapper (which is
-    /// Send) rather than the raw field (which is not).
-    fn get(&mut self) -> &mut T {
-        &mut self.0
-    }
-}
-
 /// `sendmsg(buffers[, ancdata[, flags[, address]]])` on `fd`.
 pub fn sendmsg(
     py: Python<'_>,
@@ -130,7 +115,7 @@ pub fn sendmsg(
         hdr.msg_control = control.as_mut_ptr().cast();
         hdr.msg_controllen = control.len() as _;
     }
-    let mut hdr = Raw(hdr);
+    let mut hdr = Unshared(hdr);
     wait::call(py, fd, Interest::Write, deadline, || {
         // SAFETY: `hdr` points into `iov`, `data`, `control` and `address`,
         // all alive for the call.
@@ -165,7 +150,7 @@ pub fn recvmsg(
     let mut name = socket2::SockAddrStorage::zeroed();
     // SAFETY: zero is a valid msghdr; every pointer set below refers to
     // memory of this frame or the caller's that outlives the call.
-    let mut hdr = Raw(unsafe { mem::zeroed::<libc::msghdr>() });
+    let mut hdr = Unshared(unsafe { mem::zeroed::<libc::msghdr>() });
     hdr.0.msg_name = (&mut name as *mut socket2::SockAddrStorage).cast();
     hdr.0.msg_iov = iov.as_mut_ptr();
     hdr.0.msg_iovlen = iov.len() as _;

@@ -7,13 +7,14 @@ use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicI32, AtomicI64, Ordering::Relaxed};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyTuple};
 use socket2::{SockAddr, SockRef};
 
+use crate::buffer::{self, Unshared};
 use crate::wait::{self, Deadline, Interest};
-use crate::{addr, audit, buffer, error, msg, timeout};
+use crate::{addr, audit, error, msg, sockopt, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
@@ -180,10 +181,10 @@ impl Socket {
                     family = i32::from(local.family());
                 }
                 if kind == -1 {
-                    kind = int_sockopt(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
+                    kind = sockopt::int(fd, libc::SOL_SOCKET, libc::SO_TYPE)?;
                 }
                 if proto == -1 {
-                    proto = int_sockopt(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)?;
+                    proto = sockopt::int(fd, libc::SOL_SOCKET, libc::SO_PROTOCOL)?;
                 }
                 fd
             }
@@ -360,26 +361,7 @@ impl Socket {
         option: i32,
         buflen: i32,
     ) -> PyResult<Py<PyAny>> {
-        let fd = self.raw_fd()?;
-        if buflen == 0 {
-            return Ok(int_sockopt(fd, level, option)?
-                .into_pyobject(py)?
-                .into_any()
-                .unbind());
-        }
-        if !(1..=1024).contains(&buflen) {
-            return Err(PyOSError::new_err("getsockopt buflen out of range"));
-        }
-        let mut buf = vec![0u8; buflen as usize];
-        let mut len = buflen as libc::socklen_t;
-        // SAFETY: `buf` has `len` writable bytes.
-        let rc =
-            unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
-        if rc < 0 {
-            return Err(error::last_os_error());
-        }
-        buf.truncate(len as usize);
-        Ok(PyBytes::new(py, &buf).into_any().unbind())
+        sockopt::get(py, self.raw_fd()?, level, option, buflen)
     }
 
     /// setsockopt(level, option, value: int)
@@ -395,30 +377,7 @@ impl Socket {
         value: &Bound<'_, PyAny>,
         optlen: Option<u32>,
     ) -> PyResult<()> {
-        let fd = self.raw_fd()?;
-        let set = |ptr: *const libc::c_void, len: usize| {
-            // SAFETY: `ptr` points to `len` readable bytes for the call.
-            let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
-            if rc < 0 {
-                Err(error::last_os_error())
-            } else {
-                Ok(())
-            }
-        };
-        if let Some(optlen) = optlen {
-            if !value.is_none() {
-                return Err(PyTypeError::new_err(
-                    "setsockopt() takes exactly 3 arguments (4 given)",
-                ));
-            }
-            return set(std::ptr::null(), optlen as usize);
-        }
-        // CPython tries the int form, then the buffer form: an int too large
-        // for a C int ends in the buffer form's TypeError, as there.
-        if let Ok(flag) = value.extract::<i32>() {
-            return set(&flag as *const i32 as *const _, std::mem::size_of::<i32>());
-        }
-        buffer::with_readable(value, |data| set(data.as_ptr() as *const _, data.len()))?
+        sockopt::set(self.raw_fd()?, level, option, value, optlen)
     }
 
     /// gettimeout() -> timeout
@@ -501,12 +460,13 @@ impl Socket {
                 return Ok(0);
             }
             let fd = self.raw_fd()?;
-            let ptr = SendPtr(ptr);
+            let mut ptr = Unshared(ptr);
             wait::call(py, fd, Interest::Read, &mut deadline, || {
                 // SAFETY: the buffer stays exported (and so alive and unmoved)
                 // until with_writable returns.
-                let slot =
-                    unsafe { std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n) };
+                let slot = unsafe {
+                    std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
+                };
                 with_sock(fd, |s| s.recv_with_flags(slot, flags))
             })
         })?
@@ -554,11 +514,11 @@ impl Socket {
                     "recvfrom_into",
                     "nbytes is greater than the length of the buffer",
                 )?;
-                let ptr = SendPtr(ptr);
+                let mut ptr = Unshared(ptr);
                 wait::call(py, fd, Interest::Read, &mut deadline, || {
                     // SAFETY: as in recv_into.
                     let slot = unsafe {
-                        std::slice::from_raw_parts_mut(ptr.get() as *mut MaybeUninit<u8>, n)
+                        std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
                     };
                     with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
                 })
@@ -633,7 +593,7 @@ impl Socket {
                 with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
             })
         })?;
-        sent.map_err(|err| broadcast_hint(py, fd, err))
+        sent.map_err(|err| sockopt::broadcast_hint(py, fd, err))
     }
 
     /// sendmsg(buffers[, ancdata[, flags[, address]]]) -> count
@@ -763,33 +723,6 @@ impl Socket {
     }
 }
 
-/// EACCES from sendto is nearly always a broadcast without SO_BROADCAST: keep
-/// CPython's PermissionError and errno, and add a note (PEP 678) naming the fix.
-fn broadcast_hint(py: Python<'_>, fd: RawFd, err: PyErr) -> PyErr {
-    let denied = err
-        .value(py)
-        .getattr("errno")
-        .and_then(|e| e.extract::<i32>())
-        .is_ok_and(|e| e == libc::EACCES);
-    if denied && int_sockopt(fd, libc::SOL_SOCKET, libc::SO_BROADCAST).is_ok_and(|on| on == 0) {
-        let note = "rnet: broadcasting needs sock.setsockopt(SOL_SOCKET, SO_BROADCAST, 1) first";
-        let _ = err.value(py).call_method1("add_note", (note,));
-    }
-    err
-}
-
-fn int_sockopt(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
-    let mut value: libc::c_int = 0;
-    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
-    // SAFETY: `value` and `len` are valid for writing.
-    let rc =
-        unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
-    if rc < 0 {
-        return Err(error::last_os_error());
-    }
-    Ok(value)
-}
-
 /// _socketpair(family, type, proto) -> (fd, fd)
 ///
 /// A pair of connected, non-inheritable sockets; corresponds to
@@ -803,18 +736,4 @@ pub fn _socketpair(family: i32, r#type: i32, proto: i32) -> PyResult<(RawFd, Raw
         return Err(error::last_os_error());
     }
     Ok((fds[0], fds[1]))
-}
-
-/// A buffer pointer carried into a GIL-free closure; the exporter keeps the
-/// memory alive for the duration of the call.
-#[derive(Clone, Copy)]
-struct SendPtr(*mut u8);
-// SAFETY: only dereferenced while the exporting object is held by the caller,
-// by one thread at a time.
-unsafe impl Send for SendPtr {}
-unsafe impl Sync for SendPtr {}
-impl SendPtr {
-    fn get(self) -> *mut u8 {
-        self.0
-    }
 }

@@ -53,6 +53,47 @@ finally:
     listener.close()
 """
 
+# A listener with a backlog of 0 takes one connection; the kernel drops the
+# next one's SYNs, so that connect() blocks without leaving loopback.
+CONNECT = """\
+import rnet
+
+listener = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
+first = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
+second = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
+try:
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    first.connect(listener.getsockname())
+    second.settimeout({timeout})
+    print("ready", flush=True)
+    second.connect(listener.getsockname())
+finally:
+    second.close()
+    first.close()
+    listener.close()
+"""
+
+# Nobody reads: sendall fills both socket buffers and then blocks.
+SENDALL = """\
+import rnet
+
+listener = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
+client = rnet.socket(rnet.AF_INET, rnet.SOCK_STREAM)
+try:
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    client.connect(listener.getsockname())
+    conn, _ = listener.accept()
+    with conn:
+        client.settimeout({timeout})
+        print("ready", flush=True)
+        client.sendall(b"x" * (256 << 20))
+finally:
+    client.close()
+    listener.close()
+"""
+
 HANDLER = """\
 import signal
 import sys
@@ -99,6 +140,19 @@ def test_sigint_interrupts_accept(tmp_path, timeout):
     assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
     assert "listener.accept()" in err
     assert "Traceback (most recent call last)" in err
+
+
+@TIMEOUTS
+@pytest.mark.parametrize(
+    ("template", "line"),
+    [(CONNECT, "second.connect(listener.getsockname())"), (SENDALL, "client.sendall(")],
+    ids=["connect", "sendall"],
+)
+def test_sigint_interrupts_connect_and_sendall(tmp_path, timeout, template, line):
+    rc, err = interrupt(write_script(tmp_path, template, timeout))
+    assert rc == -signal.SIGINT, err
+    assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
+    assert line in err
 
 
 @TIMEOUTS

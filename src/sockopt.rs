@@ -1,0 +1,95 @@
+//! `getsockopt(2)` and `setsockopt(2)` with CPython's argument forms: an int,
+//! raw bytes, or `None` with an explicit length.
+
+use std::os::fd::RawFd;
+
+use pyo3::exceptions::{PyOSError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+use crate::{buffer, error};
+
+/// An integer option.
+pub fn int(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
+    let mut value: libc::c_int = 0;
+    let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+    // SAFETY: `value` and `len` are valid for writing.
+    let rc =
+        unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
+    if rc < 0 {
+        return Err(error::last_os_error());
+    }
+    Ok(value)
+}
+
+/// `getsockopt(level, option[, buflen])`: an int, or with a buflen of 1-1024
+/// the option's raw bytes.
+pub fn get(py: Python<'_>, fd: RawFd, level: i32, option: i32, buflen: i32) -> PyResult<Py<PyAny>> {
+    if buflen == 0 {
+        return Ok(int(fd, level, option)?
+            .into_pyobject(py)?
+            .into_any()
+            .unbind());
+    }
+    if !(1..=1024).contains(&buflen) {
+        return Err(PyOSError::new_err("getsockopt buflen out of range"));
+    }
+    let mut buf = vec![0u8; buflen as usize];
+    let mut len = buflen as libc::socklen_t;
+    // SAFETY: `buf` has `len` writable bytes.
+    let rc = unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
+    if rc < 0 {
+        return Err(error::last_os_error());
+    }
+    buf.truncate(len as usize);
+    Ok(PyBytes::new(py, &buf).into_any().unbind())
+}
+
+/// `setsockopt(level, option, value)` with an int or a bytes-like value, or
+/// `setsockopt(level, option, None, optlen)`.
+pub fn set(
+    fd: RawFd,
+    level: i32,
+    option: i32,
+    value: &Bound<'_, PyAny>,
+    optlen: Option<u32>,
+) -> PyResult<()> {
+    let set = |ptr: *const libc::c_void, len: usize| {
+        // SAFETY: `ptr` points to `len` readable bytes for the call.
+        let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
+        if rc < 0 {
+            Err(error::last_os_error())
+        } else {
+            Ok(())
+        }
+    };
+    if let Some(optlen) = optlen {
+        if !value.is_none() {
+            return Err(PyTypeError::new_err(
+                "setsockopt() takes exactly 3 arguments (4 given)",
+            ));
+        }
+        return set(std::ptr::null(), optlen as usize);
+    }
+    // CPython tries the int form, then the buffer form: an int too large for
+    // a C int ends in the buffer form's TypeError, as there.
+    if let Ok(flag) = value.extract::<i32>() {
+        return set(&flag as *const i32 as *const _, std::mem::size_of::<i32>());
+    }
+    buffer::with_readable(value, |data| set(data.as_ptr() as *const _, data.len()))?
+}
+
+/// EACCES from sendto is nearly always a broadcast without SO_BROADCAST: keep
+/// CPython's PermissionError and errno, and add a note (PEP 678) naming the fix.
+pub fn broadcast_hint(py: Python<'_>, fd: RawFd, err: PyErr) -> PyErr {
+    let denied = err
+        .value(py)
+        .getattr("errno")
+        .and_then(|e| e.extract::<i32>())
+        .is_ok_and(|e| e == libc::EACCES);
+    if denied && int(fd, libc::SOL_SOCKET, libc::SO_BROADCAST).is_ok_and(|on| on == 0) {
+        let note = "rnet: broadcasting needs sock.setsockopt(SOL_SOCKET, SO_BROADCAST, 1) first";
+        let _ = err.value(py).call_method1("add_note", (note,));
+    }
+    err
+}
