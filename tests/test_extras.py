@@ -259,3 +259,27 @@ def test_names_used_by_rnet_module_exist():
         "has_dualstack_ipv6",
     ):
         assert callable(getattr(rnet, name)), name
+
+
+def test_create_connection_timeout_bounds_the_whole_call(monkeypatch):
+    # A listener with a backlog of 0 takes one connection and leaves the next
+    # hanging, so every address getaddrinfo gives below hangs. CPython would
+    # spend the timeout on each address; rnet spends it once, then stops.
+    attempts = []
+
+    class Recording(rnet.socket):
+        def connect(self, address):
+            attempts.append(self.gettimeout())
+            return super().connect(address)
+
+    with socket.socket() as listener, socket.socket() as first:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        first.connect(listener.getsockname())
+        port = listener.getsockname()[1]
+        answer = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))] * 2
+        monkeypatch.setattr(rnet, "getaddrinfo", lambda *args: answer)
+        monkeypatch.setattr(rnet._compose, "socket", Recording)
+        with pytest.raises(TimeoutError):
+            rnet.create_connection(("both.test", port), timeout=0.3)
+    assert len(attempts) == 1 and 0 < attempts[0] <= 0.3
