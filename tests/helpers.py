@@ -32,6 +32,21 @@ DATA = Path(__file__).resolve().parent / "data"
 TIMEOUT = 20.0
 
 
+def hosts_file_names(path="/etc/hosts"):
+    """Every name /etc/hosts lists: the only names a test may look up in the
+    machine's own namespace, since its DNS resolver is off the machine."""
+    names = set()
+    with open(path, encoding="utf-8", errors="replace") as hosts:
+        for line in hosts:
+            names.update(line.split("#", 1)[0].split()[1:])
+    return names
+
+
+# The machine's own name where /etc/hosts answers for it, else 'localhost':
+# a lookup of it never reaches DNS.
+LOCAL_NAME = os.uname().nodename if os.uname().nodename in hosts_file_names() else "localhost"
+
+
 def free_port(host="127.0.0.1", family=socket.AF_INET):
     """A TCP port on ``host`` that was free a moment ago (bound to port 0, then closed).
 

@@ -10,6 +10,7 @@ import socket
 import pytest
 
 from diff import same
+from helpers import LOCAL_NAME
 
 
 def on_socket(call, family=socket.AF_INET, kind=socket.SOCK_STREAM):
@@ -60,7 +61,7 @@ def test_bad_inet6_address(address):
 
 
 @pytest.mark.parametrize(
-    "host", ["127.0.0.1", b"127.0.0.1", bytearray(b"127.0.0.1"), "localhost", "", "vm"]
+    "host", ["127.0.0.1", b"127.0.0.1", bytearray(b"127.0.0.1"), "localhost", "", LOCAL_NAME]
 )
 def test_good_hosts_bind(host):
     def body(mod):
