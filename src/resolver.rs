@@ -13,9 +13,10 @@
 //! costs more than a lookup in /etc/services, and lookups must not be slower
 //! than CPython's.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 use std::thread;
 use std::time::Duration;
 
@@ -62,34 +63,57 @@ const MAX_IDLE: usize = 4;
 /// An idle helper exits after this long without work.
 const IDLE_LIFETIME: Duration = Duration::from_secs(10);
 
-/// The idle helpers' job queues, and the process they belong to: a child made
-/// by fork() has none of its parent's threads, so it must not wait on them.
-struct Idle {
-    pid: u32,
-    workers: Vec<(u64, Sender<Job>)>,
+/// The idle helpers' job queues. A child made by fork() has none of its
+/// parent's threads, and a fork may even catch this lock held: so each
+/// process gets its own pool, and the parent's is left behind (leaked, a few
+/// bytes) in the child by a `pthread_atfork` handler.
+struct Pool {
+    idle: Mutex<Vec<(u64, Sender<Job>)>>,
 }
 
+static POOL: AtomicPtr<Pool> = AtomicPtr::new(ptr::null_mut());
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
-static IDLE: Mutex<Idle> = Mutex::new(Idle {
-    pid: 0,
-    workers: Vec::new(),
-});
+extern "C" fn forget_parent_pool() {
+    POOL.store(ptr::null_mut(), Ordering::Relaxed);
+}
 
-fn idle() -> std::sync::MutexGuard<'static, Idle> {
-    let mut idle = IDLE.lock().unwrap_or_else(|e| e.into_inner());
-    let pid = std::process::id();
-    if idle.pid != pid {
-        idle.pid = pid;
-        idle.workers.clear();
+fn pool() -> &'static Pool {
+    let current = POOL.load(Ordering::Acquire);
+    if !current.is_null() {
+        // SAFETY: pools are leaked, never freed, so the pointer stays valid.
+        return unsafe { &*current };
     }
-    idle
+    static AT_FORK: Once = Once::new();
+    AT_FORK.call_once(|| {
+        // SAFETY: registers a handler that only stores to an atomic.
+        unsafe { libc::pthread_atfork(None, None, Some(forget_parent_pool)) };
+    });
+    let fresh = Box::into_raw(Box::new(Pool {
+        idle: Mutex::new(Vec::new()),
+    }));
+    match POOL.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+        // SAFETY: just leaked above; never freed.
+        Ok(_) => unsafe { &*fresh },
+        Err(other) => {
+            // SAFETY: `fresh` was never shared; `other` is a leaked pool.
+            drop(unsafe { Box::from_raw(fresh) });
+            unsafe { &*other }
+        }
+    }
+}
+
+impl Pool {
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<(u64, Sender<Job>)>> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// Hands `job` to an idle helper, or starts a new one.
 fn submit(mut job: Job) -> std::io::Result<()> {
+    let pool = pool();
     loop {
-        let Some((_, worker)) = idle().workers.pop() else {
+        let Some((_, worker)) = pool.idle().pop() else {
             break;
         };
         match worker.send(job) {
@@ -107,18 +131,18 @@ fn submit(mut job: Job) -> std::io::Result<()> {
             job();
             loop {
                 {
-                    let mut idle = idle();
-                    if idle.workers.len() >= MAX_IDLE {
+                    let mut idle = pool.idle();
+                    if idle.len() >= MAX_IDLE {
                         return;
                     }
-                    idle.workers.push((id, tx.clone()));
+                    idle.push((id, tx.clone()));
                 }
                 match spin_then_wait(&rx, IDLE_LIFETIME) {
                     Ok(next) => next(),
                     Err(_) => {
                         // Leave the list first, then run whatever a caller
                         // handed over meanwhile: no job is dropped unrun.
-                        idle().workers.retain(|(other, _)| *other != id);
+                        pool.idle().retain(|(other, _)| *other != id);
                         while let Ok(next) = rx.try_recv() {
                             next();
                         }
