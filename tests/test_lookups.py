@@ -571,3 +571,37 @@ def test_lookup_example_matches_stdlib():
     assert on_stdlib.returncode == 0, on_stdlib.stderr
     assert on_rnet.stdout == on_stdlib.stdout
     assert "53" in on_rnet.stdout and "domain" in on_rnet.stdout
+
+
+FORK_BODY = """
+import os, signal, sys, threading, rnet
+rnet.getservbyname("domain")  # the parent's resolver helpers now exist
+stop = threading.Event()
+def hammer():
+    for _ in range(100_000):
+        if stop.is_set():
+            return
+        rnet.getservbyname("domain")
+worker = threading.Thread(target=hammer)
+worker.start()
+try:
+    for _ in range(20):
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(10)  # a child stuck on the parent's pool dies instead
+            ok = rnet.getservbyname("domain") == 53 and rnet.getprotobyname("tcp") == 6
+            os._exit(0 if ok else 1)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            sys.exit(f"child failed: status {status}")
+finally:
+    stop.set()
+    worker.join(30)
+print("ok")
+"""
+
+
+def test_lookups_work_in_fork_children_while_threads_look_up():
+    done = run_python(FORK_BODY, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
