@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyString, PyTuple};
 use socket2::SockAddr;
 
+use crate::args;
 use crate::buffer;
 use crate::lookup::{self, Hints};
 
@@ -18,7 +19,11 @@ use crate::lookup::{self, Hints};
 /// encoded unless ASCII), bytes or bytearray, with no NUL inside.
 pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
     let raw: Vec<u8> = if let Ok(s) = obj.cast::<PyString>() {
-        let text = s.to_cow()?;
+        // A str that is not valid Unicode (lone surrogates) cannot be
+        // encoded: CPython reports it so.
+        let text = s
+            .to_cow()
+            .map_err(|_| PyTypeError::new_err("encoding of hostname failed"))?;
         if text.is_ascii() {
             text.into_owned().into_bytes()
         } else {
@@ -140,6 +145,7 @@ pub fn to_sockaddr(
         libc::AF_INET => inet_arg(py, obj, caller),
         libc::AF_INET6 => inet6_arg(py, obj, caller),
         libc::AF_UNIX => unix_arg(obj),
+        libc::AF_NETLINK => netlink_arg(obj, caller),
         _ => Err(PyOSError::new_err("getsockaddrarg: bad family")),
     }
 }
@@ -206,13 +212,9 @@ fn inet6_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<S
     let host = host_bytes(&tuple.get_item(0)?)?;
     let port = port_arg(&tuple.get_item(1)?, caller)?;
     // CPython parses these with the unchecked `I` format: they wrap modulo 2**32.
-    let masked = |i: usize| -> PyResult<u32> {
-        match tuple.get_item(i) {
-            Ok(v) => Ok(v
-                .call_method1("__and__", (0xffff_ffffu64,))?
-                .extract::<u32>()?),
-            Err(_) => Ok(0),
-        }
+    let masked = |i: usize| match tuple.get_item(i) {
+        Ok(v) => args::c_uint_mask(&v),
+        Err(_) => Ok(0),
     };
     let flowinfo = masked(2)?;
     let scope_id = masked(3)?;
@@ -228,6 +230,28 @@ fn inet6_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<S
         .map(|a| *a.ip())
         .unwrap_or(Ipv6Addr::UNSPECIFIED);
     Ok(v6(ip, port, flowinfo, scope_id))
+}
+
+/// `(pid, groups)`, both with the unchecked `I` format.
+fn netlink_arg(obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
+    let tuple = address_tuple(obj, caller, "AF_NETLINK")?;
+    if tuple.len() != 2 {
+        return Err(PyTypeError::new_err(
+            "AF_NETLINK address must be a pair (pid, groups)",
+        ));
+    }
+    // SAFETY: sockaddr_nl is plain old data; zero is a valid value.
+    let mut nl: libc::sockaddr_nl = unsafe { mem::zeroed() };
+    nl.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+    nl.nl_pid = args::c_uint_mask(&tuple.get_item(0)?)?;
+    nl.nl_groups = args::c_uint_mask(&tuple.get_item(1)?)?;
+    // SAFETY: `nl` is a complete sockaddr_nl.
+    Ok(unsafe {
+        lookup::copy_sockaddr(
+            &nl as *const _ as *const libc::sockaddr,
+            mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+        )
+    })
 }
 
 fn unix_arg(obj: &Bound<'_, PyAny>) -> PyResult<SockAddr> {
@@ -279,6 +303,13 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
     }
     if addr.is_unix() {
         return unix_to_python(py, addr);
+    }
+    if i32::from(addr.family()) == libc::AF_NETLINK {
+        // SAFETY: a netlink address is a sockaddr_nl.
+        let nl = unsafe { &*(addr.as_ptr() as *const libc::sockaddr_nl) };
+        return (nl.nl_pid, nl.nl_groups)
+            .into_pyobject(py)
+            .map(|t| t.into_any());
     }
     // SAFETY: the storage holds `len` bytes of which the family comes first.
     let raw =

@@ -50,18 +50,14 @@ pub fn receive_bytes<T>(
         if got == n {
             return Ok((obj.unbind(), extra));
         }
-        // SAFETY: the first `got` bytes were written by the kernel.
-        let data = unsafe { std::slice::from_raw_parts(slot.as_ptr() as *const u8, got) };
-        return Ok((PyBytes::new(py, data).unbind(), extra));
+        return Ok((received(py, slot, got), extra));
     }
     let mut fill = |buf: &mut Vec<MaybeUninit<u8>>| {
         if buf.len() < n {
             buf.resize(n, MaybeUninit::uninit());
         }
         let (got, extra) = op(&mut buf[..n])?;
-        // SAFETY: the first `got` bytes were written by the kernel.
-        let data = unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const u8, got) };
-        Ok((PyBytes::new(py, data).unbind(), extra))
+        Ok((received(py, &buf[..n], got), extra))
     };
     SCRATCH.with(|cell| match cell.try_borrow_mut() {
         Ok(mut buf) => fill(&mut buf),
@@ -85,6 +81,25 @@ impl<T> Unshared<T> {
     pub fn get(&mut self) -> &mut T {
         &mut self.0
     }
+}
+
+/// The bytes the kernel reported for a slot: its first `got` bytes. With
+/// MSG_TRUNC `got` can exceed the slot (the datagram's real length); CPython
+/// then returns that many bytes, of which only the slot's are data, and so
+/// does rnet, the rest zeros rather than whatever memory follows.
+fn received(py: Python<'_>, slot: &[MaybeUninit<u8>], got: usize) -> Py<PyBytes> {
+    let filled = got.min(slot.len());
+    // SAFETY: the kernel wrote the first `filled` bytes of the slot.
+    let data = unsafe { std::slice::from_raw_parts(slot.as_ptr() as *const u8, filled) };
+    if got == filled {
+        return PyBytes::new(py, data).unbind();
+    }
+    PyBytes::new_with(py, got, |out| {
+        out[..filled].copy_from_slice(data);
+        Ok(())
+    })
+    .map(Bound::unbind)
+    .unwrap_or_else(|_| PyBytes::new(py, data).unbind())
 }
 
 /// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).

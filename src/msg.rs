@@ -5,11 +5,12 @@
 use std::mem;
 use std::os::fd::RawFd;
 
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyList, PySequence};
 use socket2::SockAddr;
 
+use crate::args;
 use crate::buffer::{self, Unshared};
 use crate::wait::{self, Deadline, Interest};
 
@@ -31,7 +32,8 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     let mut items = Vec::new();
     for item in iter {
         let item = item?;
-        let tuple = item.cast::<PyTuple>().map_err(|_| {
+        // Any sequence of three will do, as for CPython's "(iiy*)".
+        let fields = item.cast::<PySequence>().map_err(|_| {
             let name = item
                 .get_type()
                 .name()
@@ -41,15 +43,15 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
                 "{what} argument must be 3-item sequence, not {name}"
             ))
         })?;
-        if tuple.len() != 3 {
+        let len = fields.len()?;
+        if len != 3 {
             return Err(PyTypeError::new_err(format!(
-                "{what} argument must be sequence of length 3, not {}",
-                tuple.len()
+                "{what} argument must be sequence of length 3, not {len}"
             )));
         }
-        let level: i32 = tuple.get_item(0)?.extract()?;
-        let kind: i32 = tuple.get_item(1)?.extract()?;
-        let data = buffer::with_readable(&tuple.get_item(2)?, |b| b.to_vec())?;
+        let level = args::c_int(&fields.get_item(0)?)?;
+        let kind = args::c_int(&fields.get_item(1)?)?;
+        let data = buffer::with_readable(&fields.get_item(2)?, |b| b.to_vec())?;
         items.push((level, kind, data));
     }
     let mut space = 0usize;
@@ -81,21 +83,37 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     Ok(control)
 }
 
-/// `sendmsg(buffers[, ancdata[, flags[, address]]])` on `fd`.
+/// A message ready for `sendmsg(2)`: its data buffers and packed control
+/// messages, converted (and checked) before the socket is touched.
+pub struct Outgoing {
+    data: Vec<Vec<u8>>,
+    control: Vec<u8>,
+}
+
+/// Converts `sendmsg`'s buffers and ancillary data, with CPython's errors.
+pub fn outgoing(
+    buffers: &Bound<'_, PyAny>,
+    ancdata: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Outgoing> {
+    Ok(Outgoing {
+        data: gather(buffers)?,
+        control: match ancdata {
+            Some(a) => pack_ancillary(a)?,
+            None => Vec::new(),
+        },
+    })
+}
+
+/// `sendmsg(2)` of `out` on `fd`, to `address` if given.
 pub fn sendmsg(
     py: Python<'_>,
     fd: RawFd,
     deadline: &mut Deadline,
-    buffers: &Bound<'_, PyAny>,
-    ancdata: Option<&Bound<'_, PyAny>>,
+    out: &mut Outgoing,
     flags: i32,
     address: Option<&SockAddr>,
 ) -> PyResult<usize> {
-    let data = gather(buffers)?;
-    let mut control = match ancdata {
-        Some(a) => pack_ancillary(a)?,
-        None => Vec::new(),
-    };
+    let Outgoing { data, control } = out;
     let mut iov: Vec<libc::iovec> = data
         .iter()
         .map(|b| libc::iovec {
@@ -146,7 +164,11 @@ pub fn recvmsg(
     ancbufsize: usize,
     flags: i32,
 ) -> PyResult<Received> {
-    let mut control = vec![0u8; ancbufsize];
+    let mut control = Vec::new();
+    control
+        .try_reserve_exact(ancbufsize)
+        .map_err(|_| PyMemoryError::new_err(()))?;
+    control.resize(ancbufsize, 0);
     let mut name = socket2::SockAddrStorage::zeroed();
     // SAFETY: zero is a valid msghdr; every pointer set below refers to
     // memory of this frame or the caller's that outlives the call.
@@ -227,8 +249,11 @@ pub fn ancillary_list<'py>(
 pub fn check_sizes(bufsize: isize, ancbufsize: isize) -> PyResult<(usize, usize)> {
     let bufsize = usize::try_from(bufsize)
         .map_err(|_| PyValueError::new_err("negative buffer size in recvmsg()"))?;
+    // CPython's limit: the control length must fit a socklen_t-sized int.
     let ancbufsize = usize::try_from(ancbufsize)
-        .map_err(|_| PyValueError::new_err("invalid ancillary data buffer length"))?;
+        .ok()
+        .filter(|&n| n <= i32::MAX as usize)
+        .ok_or_else(|| PyValueError::new_err("invalid ancillary data buffer length"))?;
     Ok((bufsize, ancbufsize))
 }
 

@@ -9,12 +9,12 @@ use std::time::Duration;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::{SockAddr, SockRef};
 
 use crate::buffer::{self, Unshared};
 use crate::wait::{self, Deadline, Interest};
-use crate::{addr, audit, error, msg, sockopt, timeout};
+use crate::{addr, args, audit, error, msg, sockopt, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
@@ -66,8 +66,21 @@ impl Socket {
         with_sock(fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
     }
 
+    /// The flags for one send/recv call. A socket with a timeout asks for a
+    /// non-blocking call with MSG_DONTWAIT too: O_NONBLOCK lives on the open
+    /// file, which a dup() elsewhere can switch back to blocking, and the
+    /// timeout must hold even then (CPython polls before every call instead).
+    fn io_flags(&self, flags: i32) -> i32 {
+        if self.timeout_ns.load(Relaxed) > 0 {
+            flags | libc::MSG_DONTWAIT
+        } else {
+            flags
+        }
+    }
+
     fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
         let fd = self.raw_fd()?;
+        let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, ()) = buffer::receive_bytes(py, n, |slot| {
             let got = wait::call(py, fd, Interest::Read, &mut deadline, || {
@@ -86,9 +99,13 @@ impl Socket {
     ) -> PyResult<i32> {
         let py = slf.py();
         let this = slf.get();
-        let fd = this.raw_fd()?;
         let target = addr::to_sockaddr(py, this.family(), address, caller)?;
         audit::audit(py, c"socket.connect", &[slf.as_any(), address])?;
+        // CPython makes the call on a closed socket too, and reports EBADF.
+        let Ok(fd) = this.raw_fd() else {
+            return Ok(libc::EBADF);
+        };
+        py.check_signals()?; // see wait::call
         let first = py.detach(|| with_sock(fd, |s| s.connect(&target)));
         let err = match first {
             Ok(()) => return Ok(0),
@@ -210,11 +227,13 @@ impl Socket {
         this.kind
             .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
         this.proto.store(proto, Relaxed);
-        let ns = if kind & libc::SOCK_NONBLOCK != 0 {
-            0
-        } else {
-            timeout::default_ns()
-        };
+        // As CPython: SOCK_NONBLOCK means non-blocking mode and the fd is
+        // left as it is; otherwise the default timeout decides.
+        if kind & libc::SOCK_NONBLOCK != 0 {
+            this.timeout_ns.store(0, Relaxed);
+            return Ok(());
+        }
+        let ns = timeout::default_ns();
         this.timeout_ns.store(ns, Relaxed);
         if ns >= 0 {
             this.set_timeout_ns(ns)?;
@@ -253,6 +272,11 @@ impl Socket {
     fn _accept<'py>(&self, py: Python<'py>) -> PyResult<(RawFd, Bound<'py, PyAny>)> {
         let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
+        // accept4 has no per-call MSG_DONTWAIT: with a timeout, wait first,
+        // so a blocking fd (see io_flags) cannot outlast the timeout.
+        if self.timeout_ns.load(Relaxed) > 0 {
+            wait::wait_ready(py, fd, Interest::Read, &mut deadline)?;
+        }
         let (sock, peer) = wait::call(py, fd, Interest::Read, &mut deadline, || {
             with_sock(fd, |s| s.accept())
         })?;
@@ -266,9 +290,9 @@ impl Socket {
     fn bind(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
         let this = slf.get();
-        let fd = this.raw_fd()?;
         let local = addr::to_sockaddr(py, this.family(), address, "bind")?;
         audit::audit(py, c"socket.bind", &[slf.as_any(), address])?;
+        let fd = this.raw_fd()?;
         with_sock(fd, |s| s.bind(&local)).map_err(error::from_io)
     }
 
@@ -361,7 +385,7 @@ impl Socket {
         option: i32,
         buflen: i32,
     ) -> PyResult<Py<PyAny>> {
-        sockopt::get(py, self.raw_fd()?, level, option, buflen)
+        sockopt::get(py, || self.raw_fd(), level, option, buflen)
     }
 
     /// setsockopt(level, option, value: int)
@@ -377,7 +401,7 @@ impl Socket {
         value: &Bound<'_, PyAny>,
         optlen: Option<u32>,
     ) -> PyResult<()> {
-        sockopt::set(self.raw_fd()?, level, option, value, optlen)
+        sockopt::set(|| self.raw_fd(), level, option, value, optlen)
     }
 
     /// gettimeout() -> timeout
@@ -408,7 +432,8 @@ impl Socket {
     /// Set blocking (True, like settimeout(None)) or non-blocking (False,
     /// like settimeout(0.0)) mode.
     fn setblocking(&self, flag: &Bound<'_, PyAny>) -> PyResult<()> {
-        let block = flag.is_truthy()?;
+        // An int, as CPython's _PyLong_AsInt: None or a str is a TypeError.
+        let block = args::c_int(flag)? != 0;
         self.set_timeout_ns(if block { timeout::NONE } else { 0 })
     }
 
@@ -416,11 +441,19 @@ impl Socket {
     ///
     /// Enable a server to accept connections; corresponds to `listen(2)`.
     /// The default backlog is min(SOMAXCONN, 128); a negative one means 0.
-    #[pyo3(signature = (backlog=None, /))]
-    fn listen(&self, backlog: Option<i32>) -> PyResult<()> {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn listen(
+        &self,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let given = args::varargs("listen", args, kwargs, 0, 1)?;
+        let backlog = match given.first() {
+            Some(b) => args::c_int(b)?,
+            None => libc::SOMAXCONN.min(128),
+        };
         let fd = self.raw_fd()?;
-        let backlog = backlog.unwrap_or(libc::SOMAXCONN.min(128)).max(0);
-        with_sock(fd, |s| s.listen(backlog)).map_err(error::from_io)
+        with_sock(fd, |s| s.listen(backlog.max(0))).map_err(error::from_io)
     }
 
     /// recv(buffersize[, flags]) -> data
@@ -460,6 +493,7 @@ impl Socket {
                 return Ok(0);
             }
             let fd = self.raw_fd()?;
+            let flags = self.io_flags(flags);
             let mut ptr = Unshared(ptr);
             wait::call(py, fd, Interest::Read, &mut deadline, || {
                 // SAFETY: the buffer stays exported (and so alive and unmoved)
@@ -484,6 +518,7 @@ impl Socket {
     ) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
         let n = check_size(bufsize, "recvfrom")?;
         let fd = self.raw_fd()?;
+        let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, from) = buffer::receive_bytes(py, n, |slot| {
             wait::call(py, fd, Interest::Read, &mut deadline, || {
@@ -504,7 +539,6 @@ impl Socket {
         nbytes: isize,
         flags: i32,
     ) -> PyResult<(usize, Bound<'py, PyAny>)> {
-        let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
         let (got, from) =
             buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
@@ -514,6 +548,8 @@ impl Socket {
                     "recvfrom_into",
                     "nbytes is greater than the length of the buffer",
                 )?;
+                let fd = self.raw_fd()?;
+                let flags = self.io_flags(flags);
                 let mut ptr = Unshared(ptr);
                 wait::call(py, fd, Interest::Read, &mut deadline, || {
                     // SAFETY: as in recv_into.
@@ -532,9 +568,10 @@ impl Socket {
     /// given. Corresponds to `send(2)`.
     #[pyo3(signature = (data, flags=0, /))]
     fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<usize> {
-        let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
+        let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
+            let fd = self.raw_fd()?;
             wait::call(py, fd, Interest::Write, &mut deadline, || {
                 with_sock(fd, |s| s.send_with_flags(bytes, flags))
             })
@@ -547,19 +584,24 @@ impl Socket {
     /// timeout bounds the whole call, not each send.
     #[pyo3(signature = (data, flags=0, /))]
     fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
-        let fd = self.raw_fd()?;
         let mut deadline = self.deadline();
+        let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
+            let fd = self.raw_fd()?;
             let mut rest = bytes;
-            while !rest.is_empty() {
+            // At least one send(2), as CPython: empty data is still a
+            // datagram on UDP, and still an error on a broken connection.
+            loop {
                 let sent = wait::call(py, fd, Interest::Write, &mut deadline, || {
                     with_sock(fd, |s| s.send_with_flags(rest, flags))
                 })?;
                 rest = &rest[sent..];
                 // Partial sends are where Ctrl-C gets a chance, as in CPython.
                 py.check_signals()?;
+                if rest.is_empty() {
+                    return Ok(());
+                }
             }
-            Ok(())
         })?
     }
 
@@ -584,9 +626,10 @@ impl Socket {
         };
         let this = slf.get();
         buffer::with_readable(&data, |_| ())?;
-        let fd = this.raw_fd()?;
         let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
         audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
+        let fd = this.raw_fd()?;
+        let flags = this.io_flags(flags);
         let mut deadline = this.deadline();
         let sent = buffer::with_readable(&data, |bytes| {
             wait::call(py, fd, Interest::Write, &mut deadline, || {
@@ -600,18 +643,23 @@ impl Socket {
     ///
     /// Send the data of the buffers as one message, with ancillary data
     /// given as (level, type, data) tuples; corresponds to `sendmsg(2)`.
-    #[pyo3(signature = (buffers, ancdata=None, flags=0, address=None, /))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn sendmsg(
         slf: &Bound<'_, Self>,
-        buffers: &Bound<'_, PyAny>,
-        ancdata: Option<&Bound<'_, PyAny>>,
-        flags: i32,
-        address: Option<&Bound<'_, PyAny>>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<usize> {
         let py = slf.py();
         let this = slf.get();
-        let fd = this.raw_fd()?;
-        let target = match address.filter(|a| !a.is_none()) {
+        let given = args::varargs("sendmsg", args, kwargs, 1, 4)?;
+        // A given ancdata, even None, must be iterable, as in CPython.
+        let mut out = msg::outgoing(&given[0], given.get(1))?;
+        let flags = match given.get(2) {
+            Some(f) => args::c_int(f)?,
+            None => 0,
+        };
+        let address = given.get(3).filter(|a| !a.is_none());
+        let target = match address {
             Some(a) => Some(addr::to_sockaddr(py, this.family(), a, "sendmsg")?),
             None => None,
         };
@@ -621,12 +669,13 @@ impl Socket {
             c"socket.sendmsg",
             &[slf.as_any(), address.unwrap_or(&none)],
         )?;
+        let fd = this.raw_fd()?;
+        let flags = this.io_flags(flags);
         msg::sendmsg(
             py,
             fd,
             &mut this.deadline(),
-            buffers,
-            ancdata,
+            &mut out,
             flags,
             target.as_ref(),
         )
@@ -646,21 +695,21 @@ impl Socket {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
         let fd = self.raw_fd()?;
-        let mut data = vec![0u8; bufsize];
-        let mut iov = [libc::iovec {
-            iov_base: data.as_mut_ptr().cast(),
-            iov_len: bufsize,
-        }];
-        let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
+        let flags = self.io_flags(flags);
+        let mut deadline = self.deadline();
+        let (data, got) = buffer::receive_bytes(py, bufsize, |slot| {
+            let mut iov = [libc::iovec {
+                iov_base: slot.as_mut_ptr().cast(),
+                iov_len: slot.len(),
+            }];
+            let got = msg::recvmsg(py, fd, &mut deadline, &mut iov, ancbufsize, flags)?;
+            // With MSG_TRUNC the kernel reports the datagram's full length;
+            // the data is what fitted, as CPython returns it.
+            Ok((got.len.min(bufsize), got))
+        })?;
         let items = msg::ancillary_list(py, &got.ancillary)?;
         let address = addr::to_python(py, &got.address)?;
-        (
-            PyBytes::new(py, &data[..got.len]),
-            items,
-            got.flags,
-            address,
-        )
-            .into_pyobject(py)
+        (data, items, got.flags, address).into_pyobject(py)
     }
 
     /// recvmsg_into(buffers[, ancbufsize[, flags]]) -> (nbytes, ancdata, msg_flags, address)
@@ -677,6 +726,7 @@ impl Socket {
         let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
         let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
         let fd = self.raw_fd()?;
+        let flags = self.io_flags(flags);
         let mut iov = views.iovecs();
         let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
         let items = msg::ancillary_list(py, &got.ancillary)?;

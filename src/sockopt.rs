@@ -23,10 +23,16 @@ pub fn int(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
 }
 
 /// `getsockopt(level, option[, buflen])`: an int, or with a buflen of 1-1024
-/// the option's raw bytes.
-pub fn get(py: Python<'_>, fd: RawFd, level: i32, option: i32, buflen: i32) -> PyResult<Py<PyAny>> {
+/// the option's raw bytes. `fd` is asked for after the arguments are checked.
+pub fn get(
+    py: Python<'_>,
+    fd: impl FnOnce() -> PyResult<RawFd>,
+    level: i32,
+    option: i32,
+    buflen: i32,
+) -> PyResult<Py<PyAny>> {
     if buflen == 0 {
-        return Ok(int(fd, level, option)?
+        return Ok(int(fd()?, level, option)?
             .into_pyobject(py)?
             .into_any()
             .unbind());
@@ -34,6 +40,7 @@ pub fn get(py: Python<'_>, fd: RawFd, level: i32, option: i32, buflen: i32) -> P
     if !(1..=1024).contains(&buflen) {
         return Err(PyOSError::new_err("getsockopt buflen out of range"));
     }
+    let fd = fd()?;
     let mut buf = vec![0u8; buflen as usize];
     let mut len = buflen as libc::socklen_t;
     // SAFETY: `buf` has `len` writable bytes.
@@ -45,38 +52,56 @@ pub fn get(py: Python<'_>, fd: RawFd, level: i32, option: i32, buflen: i32) -> P
     Ok(PyBytes::new(py, &buf).into_any().unbind())
 }
 
+/// An option value in one of CPython's three forms.
+enum Value {
+    Int(i32),
+    Bytes(Vec<u8>),
+    Null(u32),
+}
+
+impl Value {
+    fn parse(value: &Bound<'_, PyAny>, optlen: Option<u32>) -> PyResult<Value> {
+        if let Some(optlen) = optlen {
+            if !value.is_none() {
+                return Err(PyTypeError::new_err(
+                    "setsockopt() takes exactly 3 arguments (4 given)",
+                ));
+            }
+            return Ok(Value::Null(optlen));
+        }
+        // CPython tries the int form, then the buffer form: an int too large
+        // for a C int ends in the buffer form's TypeError, as there.
+        if let Ok(flag) = value.extract::<i32>() {
+            return Ok(Value::Int(flag));
+        }
+        buffer::with_readable(value, |data| Value::Bytes(data.to_vec()))
+    }
+}
+
 /// `setsockopt(level, option, value)` with an int or a bytes-like value, or
-/// `setsockopt(level, option, None, optlen)`.
+/// `setsockopt(level, option, None, optlen)`. `fd` is asked for after the
+/// value is checked.
 pub fn set(
-    fd: RawFd,
+    fd: impl FnOnce() -> PyResult<RawFd>,
     level: i32,
     option: i32,
     value: &Bound<'_, PyAny>,
     optlen: Option<u32>,
 ) -> PyResult<()> {
-    let set = |ptr: *const libc::c_void, len: usize| {
-        // SAFETY: `ptr` points to `len` readable bytes for the call.
-        let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
-        if rc < 0 {
-            Err(error::last_os_error())
-        } else {
-            Ok(())
-        }
+    let value = Value::parse(value, optlen)?;
+    let (ptr, len): (*const libc::c_void, usize) = match &value {
+        Value::Int(flag) => (flag as *const i32 as *const _, std::mem::size_of::<i32>()),
+        Value::Bytes(data) => (data.as_ptr() as *const _, data.len()),
+        Value::Null(optlen) => (std::ptr::null(), *optlen as usize),
     };
-    if let Some(optlen) = optlen {
-        if !value.is_none() {
-            return Err(PyTypeError::new_err(
-                "setsockopt() takes exactly 3 arguments (4 given)",
-            ));
-        }
-        return set(std::ptr::null(), optlen as usize);
+    let fd = fd()?;
+    // SAFETY: `ptr` points to `len` readable bytes (or is null with the
+    // caller's explicit length), alive for the call.
+    let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
+    if rc < 0 {
+        return Err(error::last_os_error());
     }
-    // CPython tries the int form, then the buffer form: an int too large for
-    // a C int ends in the buffer form's TypeError, as there.
-    if let Ok(flag) = value.extract::<i32>() {
-        return set(&flag as *const i32 as *const _, std::mem::size_of::<i32>());
-    }
-    buffer::with_readable(value, |data| set(data.as_ptr() as *const _, data.len()))?
+    Ok(())
 }
 
 /// EACCES from sendto is nearly always a broadcast without SO_BROADCAST: keep

@@ -47,11 +47,18 @@ impl Deadline {
         matches!(self.timeout, Some(t) if !t.is_zero())
     }
 
-    /// Time left, starting the clock on first use; `None` means no limit.
+    /// Time left; `None` means no limit. The clock starts at the first wait,
+    /// which gets the whole timeout, as in CPython's sock_call_ex: even a
+    /// timeout of a nanosecond waits once, in whole milliseconds.
     fn remaining(&mut self) -> Option<Duration> {
         let timeout = self.timeout?;
-        let until = *self.until.get_or_insert_with(|| Instant::now() + timeout);
-        Some(until.saturating_duration_since(Instant::now()))
+        match self.until {
+            None => {
+                self.until = Some(Instant::now() + timeout);
+                Some(timeout)
+            }
+            Some(until) => Some(until.saturating_duration_since(Instant::now())),
+        }
     }
 }
 
@@ -72,6 +79,10 @@ where
     F: FnMut() -> io::Result<T> + Send,
     T: Send,
 {
+    // A signal that arrived since the interpreter last looked (say, while
+    // the arguments were being built) would otherwise wait until the call
+    // returns, which for a blocking call may be never.
+    py.check_signals()?;
     loop {
         match py.detach(&mut op) {
             Ok(value) => return Ok(value),
@@ -92,6 +103,7 @@ pub fn wait_ready(
     interest: Interest,
     deadline: &mut Deadline,
 ) -> PyResult<()> {
+    py.check_signals()?; // see call
     let events = match interest {
         Interest::Read => libc::POLLIN,
         Interest::Write => libc::POLLOUT,
@@ -110,21 +122,20 @@ pub fn wait_ready(
     }
 }
 
-/// One `ppoll(2)`: nanosecond timeouts, so short deadlines are not rounded up
-/// to whole milliseconds.
+/// One `poll(2)`, its timeout rounded up to whole milliseconds as CPython
+/// rounds it.
 fn poll(fd: RawFd, events: libc::c_short, timeout: Option<Duration>) -> io::Result<i32> {
     let mut pfd = libc::pollfd {
         fd,
         events,
         revents: 0,
     };
-    let ts = timeout.map(|t| libc::timespec {
-        tv_sec: t.as_secs().min(libc::time_t::MAX as u64) as libc::time_t,
-        tv_nsec: t.subsec_nanos() as libc::c_long,
+    let ms = timeout.map_or(-1, |t| {
+        let ms = t.as_nanos().div_ceil(1_000_000);
+        ms.min(libc::c_int::MAX as u128) as libc::c_int
     });
-    let ts_ptr = ts.as_ref().map_or(std::ptr::null(), |t| t as *const _);
-    // SAFETY: `pfd` and `ts` outlive the call; a null sigmask keeps the mask as is.
-    let rc = unsafe { libc::ppoll(&mut pfd, 1, ts_ptr, std::ptr::null()) };
+    // SAFETY: `pfd` outlives the call.
+    let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
     if rc < 0 {
         Err(io::Error::last_os_error())
     } else {

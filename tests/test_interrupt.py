@@ -87,8 +87,9 @@ try:
     conn, _ = listener.accept()
     with conn:
         client.settimeout({timeout})
+        data = b"x" * (256 << 20)
         print("ready", flush=True)
-        client.sendall(b"x" * (256 << 20))
+        client.sendall(data)
 finally:
     client.close()
     listener.close()
@@ -145,7 +146,7 @@ def test_sigint_interrupts_accept(tmp_path, timeout):
 @TIMEOUTS
 @pytest.mark.parametrize(
     ("template", "line"),
-    [(CONNECT, "second.connect(listener.getsockname())"), (SENDALL, "client.sendall(")],
+    [(CONNECT, "second.connect(listener.getsockname())"), (SENDALL, "client.sendall(data)")],
     ids=["connect", "sendall"],
 )
 def test_sigint_interrupts_connect_and_sendall(tmp_path, timeout, template, line):

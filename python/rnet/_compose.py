@@ -62,25 +62,30 @@ def create_connection(
     from . import getaddrinfo
 
     host, port = address
-    has_limit = isinstance(timeout, (int, float)) and timeout > 0
-    deadline = time.monotonic() + timeout if has_limit else None
+    # A positive timeout is shared by all addresses: the first gets all of it
+    # (so it behaves exactly as CPython's), later ones what is left.
+    shared = isinstance(timeout, (int, float)) and timeout > 0
+    deadline = None
     exceptions = []
     for af, socktype, proto, _canonname, sa in getaddrinfo(host, port, 0, _std.SOCK_STREAM):
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            if not all_errors:
+                exceptions.clear()
+            exceptions.append(TimeoutError("timed out"))
+            break
         sock = None
         try:
             sock = socket(af, socktype, proto)
-            if deadline is not None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError("timed out")
-                sock.settimeout(remaining)
-            elif timeout is not _GLOBAL_DEFAULT_TIMEOUT:
-                sock.settimeout(timeout)
+            if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
+                sock.settimeout(timeout if left is None else left)
+            if shared and deadline is None:
+                deadline = time.monotonic() + timeout
             if source_address:
                 sock.bind(source_address)
             sock.connect(sa)
-            if deadline is not None:
-                sock.settimeout(timeout)
+            if left is not None:
+                sock.settimeout(timeout)  # the caller's timeout, not what was left
             exceptions.clear()
             return sock
         except OSError as exc:
