@@ -257,3 +257,43 @@ pub fn utf8<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
         )
     }
 }
+
+/// A method argument parsed like CPython's `i` format unit, so an int out of
+/// range reads "signed integer is greater than maximum" as there.
+pub struct CInt(pub i32);
+
+impl<'py> FromPyObject<'_, 'py> for CInt {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        c_int(&obj).map(CInt)
+    }
+}
+
+/// A method argument parsed like CPython's `n` format unit (Py_ssize_t).
+pub struct CSsize(pub isize);
+
+impl<'py> FromPyObject<'_, 'py> for CSsize {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        c_ssize(&obj).map(CSsize)
+    }
+}
+
+/// An argument read with CPython's `_PyLong_AsInt` (Argument Clinic's `int`),
+/// whose only overflow message is "Python int too large to convert to C int".
+pub struct AsInt(pub i32);
+
+impl<'py> FromPyObject<'_, 'py> for AsInt {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let too_large = || PyOverflowError::new_err("Python int too large to convert to C int");
+        match c_long(&obj) {
+            Ok(value) => i32::try_from(value).map(AsInt).map_err(|_| too_large()),
+            Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => Err(too_large()),
+            Err(err) => Err(err),
+        }
+    }
+}

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::{SockAddr, SockRef};
 
+use crate::args::{AsInt, CInt, CSsize};
 use crate::buffer::{self, Unshared};
 use crate::wait::{self, Deadline, Interest};
 use crate::{addr, args, audit, error, msg, sockopt, timeout};
@@ -173,14 +174,15 @@ impl Socket {
 
     /// Opens the socket, or adopts `fileno` and reads its family, type and
     /// protocol from the kernel where they are not given.
-    #[pyo3(signature = (family=-1, r#type=-1, proto=-1, fileno=None))]
+    #[pyo3(signature = (family=AsInt(-1), r#type=AsInt(-1), proto=AsInt(-1), fileno=None))]
     fn __init__(
         slf: &Bound<'_, Self>,
-        family: i32,
-        r#type: i32,
-        proto: i32,
+        family: AsInt,
+        r#type: AsInt,
+        proto: AsInt,
         fileno: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
+        let (family, r#type, proto) = (family.0, r#type.0, proto.0);
         let py = slf.py();
         let args = (family, r#type, proto).into_pyobject(py)?;
         let (f, t, p) = (args.get_item(0)?, args.get_item(1)?, args.get_item(2)?);
@@ -377,14 +379,17 @@ impl Socket {
     ///
     /// Get a socket option: an integer, or with a buffersize (1-1024) the raw
     /// bytes of the option. Corresponds to `getsockopt(2)`.
-    #[pyo3(signature = (level, option, buflen=0, /))]
+    #[pyo3(signature = (level, option, buflen=CInt(0), /), text_signature = "($self, level, option, buflen=0, /)")]
     fn getsockopt(
         &self,
         py: Python<'_>,
-        level: i32,
-        option: i32,
-        buflen: i32,
+        level: CInt,
+        option: CInt,
+        buflen: CInt,
     ) -> PyResult<Py<PyAny>> {
+        let level = level.0;
+        let option = option.0;
+        let buflen = buflen.0;
         sockopt::get(py, || self.raw_fd(), level, option, buflen)
     }
 
@@ -396,11 +401,13 @@ impl Socket {
     #[pyo3(signature = (level, option, value, optlen=None, /))]
     fn setsockopt(
         &self,
-        level: i32,
-        option: i32,
+        level: CInt,
+        option: CInt,
         value: &Bound<'_, PyAny>,
         optlen: Option<u32>,
     ) -> PyResult<()> {
+        let level = level.0;
+        let option = option.0;
         sockopt::set(|| self.raw_fd(), level, option, value, optlen)
     }
 
@@ -460,8 +467,10 @@ impl Socket {
     ///
     /// Receive up to buffersize bytes; b'' means the peer closed the
     /// connection. Corresponds to `recv(2)`.
-    #[pyo3(signature = (bufsize, flags=0, /))]
-    fn recv(&self, py: Python<'_>, bufsize: isize, flags: i32) -> PyResult<Py<PyBytes>> {
+    #[pyo3(signature = (bufsize, flags=CInt(0), /), text_signature = "($self, bufsize, flags=0, /)")]
+    fn recv(&self, py: Python<'_>, bufsize: CSsize, flags: CInt) -> PyResult<Py<PyBytes>> {
+        let bufsize = bufsize.0;
+        let flags = flags.0;
         // CPython answers a zero-byte read without a system call.
         match check_size(bufsize, "recv")? {
             0 => Ok(PyBytes::new(py, b"").unbind()),
@@ -473,14 +482,16 @@ impl Socket {
     ///
     /// Receive up to nbytes bytes (default: the buffer's size) straight into
     /// a writable buffer; return how many were received.
-    #[pyo3(signature = (buffer, nbytes=0, flags=0))]
+    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
     fn recv_into(
         &self,
         py: Python<'_>,
         buffer: &Bound<'_, PyAny>,
-        nbytes: isize,
-        flags: i32,
+        nbytes: CSsize,
+        flags: CInt,
     ) -> PyResult<usize> {
+        let nbytes = nbytes.0;
+        let flags = flags.0;
         let mut deadline = self.deadline();
         buffer::with_writable(buffer, "recv_into() argument 1", |ptr, buflen| {
             let n = into_len(
@@ -509,13 +520,15 @@ impl Socket {
     /// recvfrom(buffersize[, flags]) -> (data, address info)
     ///
     /// Like recv(buffersize, flags) but also return the sender's address.
-    #[pyo3(signature = (bufsize, flags=0, /))]
+    #[pyo3(signature = (bufsize, flags=CInt(0), /), text_signature = "($self, bufsize, flags=0, /)")]
     fn recvfrom<'py>(
         &self,
         py: Python<'py>,
-        bufsize: isize,
-        flags: i32,
+        bufsize: CSsize,
+        flags: CInt,
     ) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
+        let bufsize = bufsize.0;
+        let flags = flags.0;
         let n = check_size(bufsize, "recvfrom")?;
         let fd = self.raw_fd()?;
         let flags = self.io_flags(flags);
@@ -531,14 +544,16 @@ impl Socket {
     /// recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
     ///
     /// Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address.
-    #[pyo3(signature = (buffer, nbytes=0, flags=0))]
+    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
     fn recvfrom_into<'py>(
         &self,
         py: Python<'py>,
         buffer: &Bound<'py, PyAny>,
-        nbytes: isize,
-        flags: i32,
+        nbytes: CSsize,
+        flags: CInt,
     ) -> PyResult<(usize, Bound<'py, PyAny>)> {
+        let nbytes = nbytes.0;
+        let flags = flags.0;
         let mut deadline = self.deadline();
         let (got, from) =
             buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
@@ -566,8 +581,9 @@ impl Socket {
     ///
     /// Send data; return the number of bytes sent, which may be fewer than
     /// given. Corresponds to `send(2)`.
-    #[pyo3(signature = (data, flags=0, /))]
-    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<usize> {
+    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
+    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<usize> {
+        let flags = flags.0;
         let mut deadline = self.deadline();
         let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
@@ -582,8 +598,9 @@ impl Socket {
     ///
     /// Send all of data, calling send as often as needed; the socket's
     /// timeout bounds the whole call, not each send.
-    #[pyo3(signature = (data, flags=0, /))]
-    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: i32) -> PyResult<()> {
+    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
+    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<()> {
+        let flags = flags.0;
         let mut deadline = self.deadline();
         let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
@@ -615,7 +632,7 @@ impl Socket {
             2 => (args.get_item(0)?, 0, args.get_item(1)?),
             3 => (
                 args.get_item(0)?,
-                args.get_item(1)?.extract::<i32>()?,
+                args::c_int(&args.get_item(1)?)?,
                 args.get_item(2)?,
             ),
             n => {
@@ -685,14 +702,17 @@ impl Socket {
     ///
     /// Receive up to bufsize bytes and up to ancbufsize bytes of ancillary
     /// data, returned as (level, type, data) tuples; corresponds to `recvmsg(2)`.
-    #[pyo3(signature = (bufsize, ancbufsize=0, flags=0, /))]
+    #[pyo3(signature = (bufsize, ancbufsize=CSsize(0), flags=CInt(0), /), text_signature = "($self, bufsize, ancbufsize=0, flags=0, /)")]
     fn recvmsg<'py>(
         &self,
         py: Python<'py>,
-        bufsize: isize,
-        ancbufsize: isize,
-        flags: i32,
+        bufsize: CSsize,
+        ancbufsize: CSsize,
+        flags: CInt,
     ) -> PyResult<Bound<'py, PyTuple>> {
+        let bufsize = bufsize.0;
+        let ancbufsize = ancbufsize.0;
+        let flags = flags.0;
         let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
         let fd = self.raw_fd()?;
         let flags = self.io_flags(flags);
@@ -715,14 +735,16 @@ impl Socket {
     /// recvmsg_into(buffers[, ancbufsize[, flags]]) -> (nbytes, ancdata, msg_flags, address)
     ///
     /// Like recvmsg(), but scatter the data into the given writable buffers.
-    #[pyo3(signature = (buffers, ancbufsize=0, flags=0, /))]
+    #[pyo3(signature = (buffers, ancbufsize=CSsize(0), flags=CInt(0), /), text_signature = "($self, buffers, ancbufsize=0, flags=0, /)")]
     fn recvmsg_into<'py>(
         &self,
         py: Python<'py>,
         buffers: &Bound<'py, PyAny>,
-        ancbufsize: isize,
-        flags: i32,
+        ancbufsize: CSsize,
+        flags: CInt,
     ) -> PyResult<Bound<'py, PyTuple>> {
+        let ancbufsize = ancbufsize.0;
+        let flags = flags.0;
         let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
         let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
         let fd = self.raw_fd()?;
@@ -753,7 +775,8 @@ impl Socket {
     ///
     /// Shut down the reading side (SHUT_RD), the writing side (SHUT_WR) or
     /// both (SHUT_RDWR) of the connection; corresponds to `shutdown(2)`.
-    fn shutdown(&self, how: i32) -> PyResult<()> {
+    fn shutdown(&self, how: AsInt) -> PyResult<()> {
+        let how = how.0;
         let fd = self.raw_fd()?;
         // SAFETY: plain system call on an open fd; any `how` is checked by the kernel.
         if unsafe { libc::shutdown(fd, how) } < 0 {

@@ -267,3 +267,25 @@ def test_sock_nonblock_with_fileno_leaves_the_fd_alone():
             return s.gettimeout(), os.get_blocking(fd)
 
     assert same(body) == ("ok", (0.0, True))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, m: s.recv(1, 2**31),
+        lambda s, m: s.send(b"x", 2**40),
+        lambda s, m: s.listen(2**31),
+        lambda s, m: s.shutdown(2**31),
+        lambda s, m: m.socket(2**40),
+        lambda s, m: s.recv(2**63),
+        lambda s, m: s.recv_into(bytearray(1), 2**63),
+        lambda s, m: s.getsockopt(2**31, 1),
+        lambda s, m: s.sendto(b"x", 2**31, ("127.0.0.1", 9)),
+    ],
+)
+def test_integer_overflow_messages(call):
+    def body(mod):
+        with mod.socket() as s:
+            return call(s, mod)
+
+    assert same(body)[1] == "OverflowError"
