@@ -12,6 +12,7 @@ mod constants;
 mod convert;
 mod error;
 mod ffi;
+mod io;
 mod lookup;
 mod msg;
 mod names;

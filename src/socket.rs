@@ -1,21 +1,21 @@
 //! `rnet._rnet.socket`: the mechanism half of the socket class, one method per
 //! system call, as CPython's `_socket.socket`. The Python package subclasses
 //! it for the composed parts (context manager, makefile, accept, dup, repr).
+//! This file holds the socket's life, addresses, options and timeouts; the
+//! send and recv families are in io.rs.
 
-use std::mem::MaybeUninit;
 use std::os::fd::{BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicI32, AtomicI64, Ordering::Relaxed};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyTuple};
-use socket2::{SockAddr, SockRef};
+use pyo3::types::{PyDict, PyTuple};
+use socket2::SockRef;
 
-use crate::args::{AsInt, CInt, CSsize};
-use crate::buffer::{self, Unshared};
+use crate::args::{AsInt, CInt};
 use crate::wait::{self, Deadline, Interest};
-use crate::{addr, args, audit, error, msg, sockopt, timeout};
+use crate::{addr, args, audit, error, sockopt, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
@@ -47,15 +47,15 @@ impl Socket {
         }
     }
 
-    fn timeout(&self) -> Option<Duration> {
+    pub(crate) fn timeout(&self) -> Option<Duration> {
         timeout::from_nanos(self.timeout_ns.load(Relaxed))
     }
 
-    fn deadline(&self) -> Deadline {
+    pub(crate) fn deadline(&self) -> Deadline {
         Deadline::new(self.timeout())
     }
 
-    fn family(&self) -> i32 {
+    pub(crate) fn family(&self) -> i32 {
         self.family.load(Relaxed)
     }
 
@@ -65,31 +65,6 @@ impl Socket {
         self.timeout_ns.store(ns, Relaxed);
         let fd = self.raw_fd()?;
         with_sock(fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
-    }
-
-    /// The flags for one send/recv call. A socket with a timeout asks for a
-    /// non-blocking call with MSG_DONTWAIT too: O_NONBLOCK lives on the open
-    /// file, which a dup() elsewhere can switch back to blocking, and the
-    /// timeout must hold even then (CPython polls before every call instead).
-    fn io_flags(&self, flags: i32) -> i32 {
-        if self.timeout_ns.load(Relaxed) > 0 {
-            flags | libc::MSG_DONTWAIT
-        } else {
-            flags
-        }
-    }
-
-    fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
-        let fd = self.raw_fd()?;
-        let flags = self.io_flags(flags);
-        let mut deadline = self.deadline();
-        let (data, ()) = buffer::receive_bytes(py, n, |slot| {
-            let got = wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_with_flags(slot, flags))
-            })?;
-            Ok((got, ()))
-        })?;
-        Ok(data)
     }
 
     /// Converts and audits the address, then connects; returns the errno.
@@ -142,20 +117,6 @@ pub fn with_sock<R>(fd: RawFd, f: impl FnOnce(&SockRef<'_>) -> R) -> R {
     // for the duration of `f`.
     let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
     f(&SockRef::from(&borrowed))
-}
-
-fn check_size(n: isize, caller: &str) -> PyResult<usize> {
-    usize::try_from(n)
-        .map_err(|_| PyValueError::new_err(format!("negative buffersize in {caller}")))
-}
-
-/// The bytes the caller asked for in `recv_into`/`recvfrom_into`.
-fn into_len(nbytes: isize, buflen: usize, caller: &str, too_small: &str) -> PyResult<usize> {
-    match check_size(nbytes, caller)? {
-        0 => Ok(buflen),
-        n if n > buflen => Err(PyValueError::new_err(too_small.to_owned())),
-        n => Ok(n),
-    }
 }
 
 #[pymethods]
@@ -461,314 +422,6 @@ impl Socket {
         };
         let fd = self.raw_fd()?;
         with_sock(fd, |s| s.listen(backlog.max(0))).map_err(error::from_io)
-    }
-
-    /// recv(buffersize[, flags]) -> data
-    ///
-    /// Receive up to buffersize bytes; b'' means the peer closed the
-    /// connection. Corresponds to `recv(2)`.
-    #[pyo3(signature = (bufsize, flags=CInt(0), /), text_signature = "($self, bufsize, flags=0, /)")]
-    fn recv(&self, py: Python<'_>, bufsize: CSsize, flags: CInt) -> PyResult<Py<PyBytes>> {
-        let bufsize = bufsize.0;
-        let flags = flags.0;
-        // CPython answers a zero-byte read without a system call.
-        match check_size(bufsize, "recv")? {
-            0 => Ok(PyBytes::new(py, b"").unbind()),
-            n => self.recv_impl(py, n, flags),
-        }
-    }
-
-    /// recv_into(buffer, [nbytes[, flags]]) -> nbytes_read
-    ///
-    /// Receive up to nbytes bytes (default: the buffer's size) straight into
-    /// a writable buffer; return how many were received.
-    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
-    fn recv_into(
-        &self,
-        py: Python<'_>,
-        buffer: &Bound<'_, PyAny>,
-        nbytes: CSsize,
-        flags: CInt,
-    ) -> PyResult<usize> {
-        let nbytes = nbytes.0;
-        let flags = flags.0;
-        let mut deadline = self.deadline();
-        buffer::with_writable(buffer, "recv_into() argument 1", |ptr, buflen| {
-            let n = into_len(
-                nbytes,
-                buflen,
-                "recv_into",
-                "buffer too small for requested bytes",
-            )?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let fd = self.raw_fd()?;
-            let flags = self.io_flags(flags);
-            let mut ptr = Unshared(ptr);
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                // SAFETY: the buffer stays exported (and so alive and unmoved)
-                // until with_writable returns.
-                let slot = unsafe {
-                    std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
-                };
-                with_sock(fd, |s| s.recv_with_flags(slot, flags))
-            })
-        })?
-    }
-
-    /// recvfrom(buffersize[, flags]) -> (data, address info)
-    ///
-    /// Like recv(buffersize, flags) but also return the sender's address.
-    #[pyo3(signature = (bufsize, flags=CInt(0), /), text_signature = "($self, bufsize, flags=0, /)")]
-    fn recvfrom<'py>(
-        &self,
-        py: Python<'py>,
-        bufsize: CSsize,
-        flags: CInt,
-    ) -> PyResult<(Py<PyBytes>, Bound<'py, PyAny>)> {
-        let bufsize = bufsize.0;
-        let flags = flags.0;
-        let n = check_size(bufsize, "recvfrom")?;
-        let fd = self.raw_fd()?;
-        let flags = self.io_flags(flags);
-        let mut deadline = self.deadline();
-        let (data, from) = buffer::receive_bytes(py, n, |slot| {
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
-            })
-        })?;
-        Ok((data, addr::to_python(py, &from)?))
-    }
-
-    /// recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
-    ///
-    /// Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address.
-    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
-    fn recvfrom_into<'py>(
-        &self,
-        py: Python<'py>,
-        buffer: &Bound<'py, PyAny>,
-        nbytes: CSsize,
-        flags: CInt,
-    ) -> PyResult<(usize, Bound<'py, PyAny>)> {
-        let nbytes = nbytes.0;
-        let flags = flags.0;
-        let mut deadline = self.deadline();
-        let (got, from) =
-            buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
-                let n = into_len(
-                    nbytes,
-                    buflen,
-                    "recvfrom_into",
-                    "nbytes is greater than the length of the buffer",
-                )?;
-                let fd = self.raw_fd()?;
-                let flags = self.io_flags(flags);
-                let mut ptr = Unshared(ptr);
-                wait::call(py, fd, Interest::Read, &mut deadline, || {
-                    // SAFETY: as in recv_into.
-                    let slot = unsafe {
-                        std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
-                    };
-                    with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
-                })
-            })??;
-        Ok((got, addr::to_python(py, &from)?))
-    }
-
-    /// send(data[, flags]) -> count
-    ///
-    /// Send data; return the number of bytes sent, which may be fewer than
-    /// given. Corresponds to `send(2)`.
-    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
-    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<usize> {
-        let flags = flags.0;
-        let mut deadline = self.deadline();
-        let flags = self.io_flags(flags);
-        buffer::with_readable(data, |bytes| {
-            let fd = self.raw_fd()?;
-            wait::call(py, fd, Interest::Write, &mut deadline, || {
-                with_sock(fd, |s| s.send_with_flags(bytes, flags))
-            })
-        })?
-    }
-
-    /// sendall(data[, flags])
-    ///
-    /// Send all of data, calling send as often as needed; the socket's
-    /// timeout bounds the whole call, not each send.
-    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
-    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<()> {
-        let flags = flags.0;
-        let mut deadline = self.deadline();
-        let flags = self.io_flags(flags);
-        buffer::with_readable(data, |bytes| {
-            let fd = self.raw_fd()?;
-            let mut rest = bytes;
-            // At least one send(2), as CPython: empty data is still a
-            // datagram on UDP, and still an error on a broken connection.
-            loop {
-                let sent = wait::call(py, fd, Interest::Write, &mut deadline, || {
-                    with_sock(fd, |s| s.send_with_flags(rest, flags))
-                })?;
-                rest = &rest[sent..];
-                // Partial sends are where Ctrl-C gets a chance, as in CPython.
-                py.check_signals()?;
-                if rest.is_empty() {
-                    return Ok(());
-                }
-            }
-        })?
-    }
-
-    /// sendto(data[, flags], address) -> count
-    ///
-    /// Send a datagram to the given address; return the number of bytes sent.
-    #[pyo3(signature = (*args))]
-    fn sendto(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<usize> {
-        let py = slf.py();
-        let (data, flags, address) = match args.len() {
-            2 => (args.get_item(0)?, 0, args.get_item(1)?),
-            3 => (
-                args.get_item(0)?,
-                args::c_int(&args.get_item(1)?)?,
-                args.get_item(2)?,
-            ),
-            n => {
-                return Err(PyTypeError::new_err(format!(
-                    "sendto() takes 2 or 3 arguments ({n} given)"
-                )))
-            }
-        };
-        let this = slf.get();
-        buffer::with_readable(&data, |_| ())?;
-        let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
-        audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
-        let fd = this.raw_fd()?;
-        let flags = this.io_flags(flags);
-        let mut deadline = this.deadline();
-        let sent = buffer::with_readable(&data, |bytes| {
-            wait::call(py, fd, Interest::Write, &mut deadline, || {
-                with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
-            })
-        })?;
-        sent.map_err(|err| sockopt::broadcast_hint(py, fd, err))
-    }
-
-    /// sendmsg(buffers[, ancdata[, flags[, address]]]) -> count
-    ///
-    /// Send the data of the buffers as one message, with ancillary data
-    /// given as (level, type, data) tuples; corresponds to `sendmsg(2)`.
-    #[pyo3(signature = (*args, **kwargs))]
-    fn sendmsg(
-        slf: &Bound<'_, Self>,
-        args: &Bound<'_, PyTuple>,
-        kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<usize> {
-        let py = slf.py();
-        let this = slf.get();
-        let given = args::varargs("sendmsg", args, kwargs, 1, 4)?;
-        // A given ancdata, even None, must be iterable, as in CPython.
-        let mut out = msg::outgoing(&given[0], given.get(1))?;
-        let flags = match given.get(2) {
-            Some(f) => args::c_int(f)?,
-            None => 0,
-        };
-        let address = given.get(3).filter(|a| !a.is_none());
-        let target = match address {
-            Some(a) => Some(addr::to_sockaddr(py, this.family(), a, "sendmsg")?),
-            None => None,
-        };
-        let none = py.None().into_bound(py);
-        audit::audit(
-            py,
-            c"socket.sendmsg",
-            &[slf.as_any(), address.unwrap_or(&none)],
-        )?;
-        let fd = this.raw_fd()?;
-        let flags = this.io_flags(flags);
-        msg::sendmsg(
-            py,
-            fd,
-            &mut this.deadline(),
-            &mut out,
-            flags,
-            target.as_ref(),
-        )
-    }
-
-    /// recvmsg(bufsize[, ancbufsize[, flags]]) -> (data, ancdata, msg_flags, address)
-    ///
-    /// Receive up to bufsize bytes and up to ancbufsize bytes of ancillary
-    /// data, returned as (level, type, data) tuples; corresponds to `recvmsg(2)`.
-    #[pyo3(signature = (bufsize, ancbufsize=CSsize(0), flags=CInt(0), /), text_signature = "($self, bufsize, ancbufsize=0, flags=0, /)")]
-    fn recvmsg<'py>(
-        &self,
-        py: Python<'py>,
-        bufsize: CSsize,
-        ancbufsize: CSsize,
-        flags: CInt,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let bufsize = bufsize.0;
-        let ancbufsize = ancbufsize.0;
-        let flags = flags.0;
-        let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
-        let fd = self.raw_fd()?;
-        let flags = self.io_flags(flags);
-        let mut deadline = self.deadline();
-        let (data, got) = buffer::receive_bytes(py, bufsize, |slot| {
-            let mut iov = [libc::iovec {
-                iov_base: slot.as_mut_ptr().cast(),
-                iov_len: slot.len(),
-            }];
-            let got = msg::recvmsg(py, fd, &mut deadline, &mut iov, ancbufsize, flags)?;
-            // With MSG_TRUNC the kernel reports the datagram's full length;
-            // the data is what fitted, as CPython returns it.
-            Ok((got.len.min(bufsize), got))
-        })?;
-        let items = msg::ancillary_list(py, &got.ancillary)?;
-        let address = addr::to_python(py, &got.address)?;
-        (data, items, got.flags, address).into_pyobject(py)
-    }
-
-    /// recvmsg_into(buffers[, ancbufsize[, flags]]) -> (nbytes, ancdata, msg_flags, address)
-    ///
-    /// Like recvmsg(), but scatter the data into the given writable buffers.
-    #[pyo3(signature = (buffers, ancbufsize=CSsize(0), flags=CInt(0), /), text_signature = "($self, buffers, ancbufsize=0, flags=0, /)")]
-    fn recvmsg_into<'py>(
-        &self,
-        py: Python<'py>,
-        buffers: &Bound<'py, PyAny>,
-        ancbufsize: CSsize,
-        flags: CInt,
-    ) -> PyResult<Bound<'py, PyTuple>> {
-        let ancbufsize = ancbufsize.0;
-        let flags = flags.0;
-        let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
-        let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
-        let fd = self.raw_fd()?;
-        let flags = self.io_flags(flags);
-        let mut iov = views.iovecs();
-        let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
-        let items = msg::ancillary_list(py, &got.ancillary)?;
-        let address = addr::to_python(py, &got.address)?;
-        (got.len, items, got.flags, address).into_pyobject(py)
-    }
-
-    /// _sendfile(in_fd, offset, count) -> sent
-    ///
-    /// One zero-copy `sendfile(2)` of at most count bytes of in_fd from
-    /// offset, within the socket's timeout; used by socket.sendfile().
-    fn _sendfile(
-        &self,
-        py: Python<'_>,
-        in_fd: RawFd,
-        offset: i64,
-        count: usize,
-    ) -> PyResult<usize> {
-        let fd = self.raw_fd()?;
-        msg::sendfile(py, fd, &mut self.deadline(), in_fd, offset, count)
     }
 
     /// shutdown(flag)
