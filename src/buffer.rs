@@ -125,9 +125,17 @@ pub fn with_bytes_like<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) ->
 pub fn with_writable<R>(
     obj: &Bound<'_, PyAny>,
     what: &str,
-    f: impl FnOnce(*mut u8, usize) -> R,
+    f: impl FnOnce(&mut [MaybeUninit<u8>]) -> R,
 ) -> PyResult<R> {
-    with_view(obj, ffi::PyBUF_WRITABLE, |ptr, len| f(ptr as *mut u8, len)).map_err(|_| {
+    with_view(obj, ffi::PyBUF_WRITABLE, |ptr, len| {
+        if len == 0 {
+            return f(&mut []);
+        }
+        // SAFETY: the exporter keeps `len` writable bytes at `ptr` until the
+        // view is released, after `f` returns; nothing else borrows them here.
+        f(unsafe { std::slice::from_raw_parts_mut(ptr as *mut MaybeUninit<u8>, len) })
+    })
+    .map_err(|_| {
         PyTypeError::new_err(format!(
             "{what} must be read-write bytes-like object, not {}",
             type_name(obj)

@@ -1,7 +1,6 @@
 //! The data-moving methods of `rnet._rnet.socket`: the send and recv
 //! families, one system call each, all through `wait::call`.
 
-use std::mem::MaybeUninit;
 use std::os::fd::RawFd;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -10,7 +9,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::SockAddr;
 
 use crate::args::{self, CInt, CSsize};
-use crate::buffer::{self, Unshared};
+use crate::buffer::{self};
 use crate::socket::{with_sock, Socket};
 use crate::wait::{self, Interest};
 use crate::{addr, audit, msg, sockopt};
@@ -88,10 +87,10 @@ impl Socket {
         let nbytes = nbytes.0;
         let flags = flags.0;
         let mut deadline = self.deadline();
-        buffer::with_writable(buffer, "recv_into() argument 1", |ptr, buflen| {
+        buffer::with_writable(buffer, "recv_into() argument 1", |buf| {
             let n = into_len(
                 nbytes,
-                buflen,
+                buf.len(),
                 "recv_into",
                 "buffer too small for requested bytes",
             )?;
@@ -100,13 +99,8 @@ impl Socket {
             }
             let fd = self.raw_fd()?;
             let flags = self.io_flags(flags);
-            let mut ptr = Unshared(ptr);
+            let slot = &mut buf[..n];
             wait::call(py, fd, Interest::Read, &mut deadline, || {
-                // SAFETY: the buffer stays exported (and so alive and unmoved)
-                // until with_writable returns.
-                let slot = unsafe {
-                    std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
-                };
                 with_sock(fd, |s| s.recv_with_flags(slot, flags))
             })
         })?
@@ -150,25 +144,20 @@ impl Socket {
         let nbytes = nbytes.0;
         let flags = flags.0;
         let mut deadline = self.deadline();
-        let (got, from) =
-            buffer::with_writable(buffer, "recvfrom_into() argument 1", |ptr, buflen| {
-                let n = into_len(
-                    nbytes,
-                    buflen,
-                    "recvfrom_into",
-                    "nbytes is greater than the length of the buffer",
-                )?;
-                let fd = self.raw_fd()?;
-                let flags = self.io_flags(flags);
-                let mut ptr = Unshared(ptr);
-                wait::call(py, fd, Interest::Read, &mut deadline, || {
-                    // SAFETY: as in recv_into.
-                    let slot = unsafe {
-                        std::slice::from_raw_parts_mut(*ptr.get() as *mut MaybeUninit<u8>, n)
-                    };
-                    with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
-                })
-            })??;
+        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 1", |buf| {
+            let n = into_len(
+                nbytes,
+                buf.len(),
+                "recvfrom_into",
+                "nbytes is greater than the length of the buffer",
+            )?;
+            let fd = self.raw_fd()?;
+            let flags = self.io_flags(flags);
+            let slot = &mut buf[..n];
+            wait::call(py, fd, Interest::Read, &mut deadline, || {
+                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+            })
+        })??;
         Ok((got, addr::to_python(py, &from)?))
     }
 
