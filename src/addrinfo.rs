@@ -10,30 +10,34 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use socket2::SockAddr;
 
+use crate::args::{self, CInt};
 use crate::lookup::{self, GaiFailure, Hints};
-use crate::{addr, args, audit, resolver};
+use crate::{addr, audit, resolver};
 
 /// getaddrinfo(host, port [, family, type, proto, flags])
 ///     -> list of (family, type, proto, canonname, sockaddr)
 ///
 /// Resolve host and port into addrinfo struct.
 #[pyfunction]
-#[pyo3(signature = (host, port, family=None, r#type=None, proto=None, flags=None))]
+#[pyo3(
+    signature = (host, port, family=CInt(0), r#type=CInt(0), proto=CInt(0), flags=CInt(0)),
+    text_signature = "(host, port, family=0, type=0, proto=0, flags=0)"
+)]
 fn getaddrinfo<'py>(
     py: Python<'py>,
     host: &Bound<'py, PyAny>,
     port: &Bound<'py, PyAny>,
-    family: Option<&Bound<'py, PyAny>>,
-    r#type: Option<&Bound<'py, PyAny>>,
-    proto: Option<&Bound<'py, PyAny>>,
-    flags: Option<&Bound<'py, PyAny>>,
+    family: CInt,
+    r#type: CInt,
+    proto: CInt,
+    flags: CInt,
 ) -> PyResult<Bound<'py, PyList>> {
-    let int_or_zero = |v: Option<&Bound<'py, PyAny>>| v.map_or(Ok(0), args::c_int);
+    // Ints only, as CPython's "OO|iiii": None is a TypeError, not zero.
     let hints = Hints {
-        family: int_or_zero(family)?,
-        socktype: int_or_zero(r#type)?,
-        protocol: int_or_zero(proto)?,
-        flags: int_or_zero(flags)?,
+        family: family.0,
+        socktype: r#type.0,
+        protocol: proto.0,
+        flags: flags.0,
     };
     let c_host = host_arg(host)?;
     let c_port = port_arg(port)?;

@@ -454,7 +454,8 @@ impl Socket {
 /// A pair of connected, non-inheritable sockets; corresponds to
 /// `socketpair(2)`. rnet.socketpair() wraps the two fds.
 #[pyfunction]
-pub fn _socketpair(family: i32, r#type: i32, proto: i32) -> PyResult<(RawFd, RawFd)> {
+pub fn _socketpair(family: CInt, r#type: CInt, proto: CInt) -> PyResult<(RawFd, RawFd)> {
+    let (family, r#type, proto) = (family.0, r#type.0, proto.0);
     let mut fds = [-1; 2];
     // SAFETY: `fds` has room for the two descriptors.
     if unsafe { libc::socketpair(family, r#type | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0

@@ -289,3 +289,42 @@ def test_integer_overflow_messages(call):
             return call(s, mod)
 
     assert same(body)[1] == "OverflowError"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.getaddrinfo("127.0.0.1", 80, None, m.SOCK_STREAM),
+        lambda m: m.getaddrinfo("127.0.0.1", 80, flags=None),
+        lambda m: m.getaddrinfo("127.0.0.1", 80, type=None),
+        lambda m: m.socketpair(2**31),
+        lambda m: m.socketpair(m.AF_UNIX, -(2**31) - 1),
+    ],
+)
+def test_lookup_and_pair_argument_types(call):
+    same(call)
+
+
+def test_send_fds_ignores_flags_and_address_as_cpython():
+    def body(mod):
+        a, b = mod.socketpair()
+        r, w = os.pipe()
+        try:
+            with a, b:
+                return mod.send_fds(a, [b"x"], [r], -1), mod.send_fds(a, [b"y"], [w], 0, "nope")
+        finally:
+            os.close(r)
+            os.close(w)
+
+    assert same(body) == ("ok", (1, 1))
+
+
+def test_fromfd_cuts_the_number_to_a_c_int():
+    def body(mod):
+        a, b = mod.socketpair()
+        with a, b:
+            with mod.fromfd(2**32 + a.fileno(), socket.AF_UNIX, socket.SOCK_STREAM) as twin:
+                twin.sendall(b"twin")
+                return b.recv(10)
+
+    assert same(body) == ("ok", b"twin")

@@ -4,7 +4,6 @@ has_dualstack_ipv6, send_fds and recv_fds.
 """
 
 import array
-import os
 import socket as _std
 import time
 
@@ -45,7 +44,8 @@ def fromfd(fd, family, type, proto=0):
     Create a socket object from a duplicate of the given file descriptor. The
     remaining arguments are the same as for socket().
     """
-    return socket(family, type, proto, os.dup(fd))
+    # The core's dup(), as CPython's: a too-large number is cut to a C int.
+    return socket(family, type, proto, _rnet.dup(fd))
 
 
 def create_connection(
@@ -160,9 +160,8 @@ def send_fds(sock, buffers, fds, flags=0, address=None):
 
     Send the list of file descriptors fds over an AF_UNIX socket.
     """
-    return sock.sendmsg(
-        buffers, [(_std.SOL_SOCKET, _std.SCM_RIGHTS, array.array("i", fds))], flags, address
-    )
+    # As CPython's Lib/socket.py, which passes neither flags nor address on.
+    return sock.sendmsg(buffers, [(_std.SOL_SOCKET, _std.SCM_RIGHTS, array.array("i", fds))])
 
 
 def recv_fds(sock, bufsize, maxfds, flags=0):

@@ -89,7 +89,7 @@ class socket(_rnet.socket):
         Duplicate the socket. Return a new socket object connected to the same
         system resource. The new socket is non-inheritable.
         """
-        fd = os.dup(self.fileno())
+        fd = _rnet.dup(self.fileno())
         sock = self.__class__(self.family, self.type, self.proto, fileno=fd)
         sock.settimeout(self.gettimeout())
         return sock
