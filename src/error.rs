@@ -55,16 +55,8 @@ static GAIERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static HERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// `socket.gaierror(code, gai_strerror(code))`, the stdlib's own class, so that
-/// `except socket.gaierror:` catches it; `EAI_SYSTEM` becomes an errno OSError.
-/// For a `getaddrinfo` made on this thread (rnet's own run on a helper).
-#[allow(dead_code)]
-pub fn gai_error(py: Python<'_>, code: i32) -> PyErr {
-    let errno = io::Error::last_os_error().raw_os_error().unwrap_or(0);
-    gai_failure(py, code, errno)
-}
-
-/// [`gai_error`] for a call made on another thread, whose `errno` (meaningful
-/// for `EAI_SYSTEM` only) the caller read there.
+/// `except socket.gaierror:` catches it; `EAI_SYSTEM` becomes an errno OSError
+/// with the `errno` that the thread which made the call read there.
 pub fn gai_failure(py: Python<'_>, code: i32, errno: i32) -> PyErr {
     if code == libc::EAI_SYSTEM {
         return os_error(errno);

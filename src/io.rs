@@ -9,7 +9,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::SockAddr;
 
 use crate::args::{self, CInt, CSsize};
-use crate::buffer::{self};
+use crate::buffer;
 use crate::socket::{with_sock, Socket};
 use crate::wait::{self, Interest};
 use crate::{addr, audit, msg, sockopt};
@@ -20,7 +20,7 @@ impl Socket {
     /// file, which a dup() elsewhere can switch back to blocking, and the
     /// timeout must hold even then (CPython polls before every call instead).
     pub(crate) fn io_flags(&self, flags: i32) -> i32 {
-        if matches!(self.timeout(), Some(t) if !t.is_zero()) {
+        if self.has_timeout() {
             flags | libc::MSG_DONTWAIT
         } else {
             flags
@@ -226,18 +226,18 @@ impl Socket {
             }
         };
         let this = slf.get();
-        buffer::with_readable(&data, |_| ())?;
-        let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
-        audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
-        let fd = this.raw_fd()?;
-        let flags = this.io_flags(flags);
-        let mut deadline = this.deadline();
-        let sent = buffer::with_readable(&data, |bytes| {
+        // The data is checked first, then the address, as CPython parses them.
+        buffer::with_readable(&data, |bytes| {
+            let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
+            audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
+            let fd = this.raw_fd()?;
+            let flags = this.io_flags(flags);
+            let mut deadline = this.deadline();
             wait::call(py, fd, Interest::Write, &mut deadline, || {
                 with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
             })
-        })?;
-        sent.map_err(|err| sockopt::broadcast_hint(py, fd, err))
+            .map_err(|err| sockopt::broadcast_hint(py, fd, err))
+        })?
     }
 
     /// sendmsg(buffers[, ancdata[, flags[, address]]]) -> count

@@ -51,6 +51,11 @@ impl Socket {
         timeout::from_nanos(self.timeout_ns.load(Relaxed))
     }
 
+    /// A positive timeout: calls wait for readiness, within a deadline.
+    pub(crate) fn has_timeout(&self) -> bool {
+        self.timeout_ns.load(Relaxed) > 0
+    }
+
     pub(crate) fn deadline(&self) -> Deadline {
         Deadline::new(self.timeout())
     }
@@ -92,7 +97,7 @@ impl Socket {
             py.check_signals()?;
             timeout != Some(Duration::ZERO)
         } else {
-            err == libc::EINPROGRESS && matches!(timeout, Some(t) if !t.is_zero())
+            err == libc::EINPROGRESS && this.has_timeout()
         };
         if !wait_connect {
             return Ok(err);
@@ -237,7 +242,7 @@ impl Socket {
         let mut deadline = self.deadline();
         // accept4 has no per-call MSG_DONTWAIT: with a timeout, wait first,
         // so a blocking fd (see io_flags) cannot outlast the timeout.
-        if self.timeout_ns.load(Relaxed) > 0 {
+        if self.has_timeout() {
             wait::wait_ready(py, fd, Interest::Read, &mut deadline)?;
         }
         let (sock, peer) = wait::call(py, fd, Interest::Read, &mut deadline, || {
