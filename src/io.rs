@@ -28,12 +28,12 @@ impl Socket {
     }
 
     fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
-        let fd = self.raw_fd()?;
+        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, ()) = buffer::receive_bytes(py, n, |slot| {
-            let got = wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_with_flags(slot, flags))
+            let got = wait::call(py, &fd, Interest::Read, &mut deadline, || {
+                with_sock(&fd, |s| s.recv_with_flags(slot, flags))
             })?;
             Ok((got, ()))
         })?;
@@ -97,11 +97,11 @@ impl Socket {
             if n == 0 {
                 return Ok(0);
             }
-            let fd = self.raw_fd()?;
+            let fd = self.fd()?;
             let flags = self.io_flags(flags);
             let slot = &mut buf[..n];
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_with_flags(slot, flags))
+            wait::call(py, &fd, Interest::Read, &mut deadline, || {
+                with_sock(&fd, |s| s.recv_with_flags(slot, flags))
             })
         })?
     }
@@ -119,12 +119,12 @@ impl Socket {
         let bufsize = bufsize.0;
         let flags = flags.0;
         let n = check_size(bufsize, "recvfrom")?;
-        let fd = self.raw_fd()?;
+        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, from) = buffer::receive_bytes(py, n, |slot| {
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+            wait::call(py, &fd, Interest::Read, &mut deadline, || {
+                with_sock(&fd, |s| s.recv_from_with_flags(slot, flags))
             })
         })?;
         Ok((data, addr::to_python(py, &from)?))
@@ -151,11 +151,11 @@ impl Socket {
                 "recvfrom_into",
                 "nbytes is greater than the length of the buffer",
             )?;
-            let fd = self.raw_fd()?;
+            let fd = self.fd()?;
             let flags = self.io_flags(flags);
             let slot = &mut buf[..n];
-            wait::call(py, fd, Interest::Read, &mut deadline, || {
-                with_sock(fd, |s| s.recv_from_with_flags(slot, flags))
+            wait::call(py, &fd, Interest::Read, &mut deadline, || {
+                with_sock(&fd, |s| s.recv_from_with_flags(slot, flags))
             })
         })??;
         Ok((got, addr::to_python(py, &from)?))
@@ -171,9 +171,9 @@ impl Socket {
         let mut deadline = self.deadline();
         let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
-            let fd = self.raw_fd()?;
-            wait::call(py, fd, Interest::Write, &mut deadline, || {
-                with_sock(fd, |s| s.send_with_flags(bytes, flags))
+            let fd = self.fd()?;
+            wait::call(py, &fd, Interest::Write, &mut deadline, || {
+                with_sock(&fd, |s| s.send_with_flags(bytes, flags))
             })
         })?
     }
@@ -188,13 +188,13 @@ impl Socket {
         let mut deadline = self.deadline();
         let flags = self.io_flags(flags);
         buffer::with_readable(data, |bytes| {
-            let fd = self.raw_fd()?;
+            let fd = self.fd()?;
             let mut rest = bytes;
             // At least one send(2), as CPython: empty data is still a
             // datagram on UDP, and still an error on a broken connection.
             loop {
-                let sent = wait::call(py, fd, Interest::Write, &mut deadline, || {
-                    with_sock(fd, |s| s.send_with_flags(rest, flags))
+                let sent = wait::call(py, &fd, Interest::Write, &mut deadline, || {
+                    with_sock(&fd, |s| s.send_with_flags(rest, flags))
                 })?;
                 rest = &rest[sent..];
                 // Partial sends are where Ctrl-C gets a chance, as in CPython.
@@ -230,13 +230,13 @@ impl Socket {
         buffer::with_readable(&data, |bytes| {
             let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
             audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
-            let fd = this.raw_fd()?;
+            let fd = this.fd()?;
             let flags = this.io_flags(flags);
             let mut deadline = this.deadline();
-            wait::call(py, fd, Interest::Write, &mut deadline, || {
-                with_sock(fd, |s| s.send_to_with_flags(bytes, &target, flags))
+            wait::call(py, &fd, Interest::Write, &mut deadline, || {
+                with_sock(&fd, |s| s.send_to_with_flags(bytes, &target, flags))
             })
-            .map_err(|err| sockopt::broadcast_hint(py, fd, err))
+            .map_err(|err| sockopt::broadcast_hint(py, fd.raw(), err))
         })?
     }
 
@@ -270,11 +270,11 @@ impl Socket {
             c"socket.sendmsg",
             &[slf.as_any(), address.unwrap_or(&none)],
         )?;
-        let fd = this.raw_fd()?;
+        let fd = this.fd()?;
         let flags = this.io_flags(flags);
         msg::sendmsg(
             py,
-            fd,
+            &fd,
             &mut this.deadline(),
             &mut out,
             flags,
@@ -298,7 +298,7 @@ impl Socket {
         let ancbufsize = ancbufsize.0;
         let flags = flags.0;
         let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
-        let fd = self.raw_fd()?;
+        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, got) = buffer::receive_bytes(py, bufsize, |slot| {
@@ -306,7 +306,7 @@ impl Socket {
                 iov_base: slot.as_mut_ptr().cast(),
                 iov_len: slot.len(),
             }];
-            let got = msg::recvmsg(py, fd, &mut deadline, &mut iov, ancbufsize, flags)?;
+            let got = msg::recvmsg(py, &fd, &mut deadline, &mut iov, ancbufsize, flags)?;
             // With MSG_TRUNC the kernel reports the datagram's full length;
             // the data is what fitted, as CPython returns it.
             Ok((got.len.min(bufsize), got))
@@ -331,10 +331,10 @@ impl Socket {
         let flags = flags.0;
         let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
         let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
-        let fd = self.raw_fd()?;
+        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut iov = views.iovecs();
-        let got = msg::recvmsg(py, fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
+        let got = msg::recvmsg(py, &fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
         let items = msg::ancillary_list(py, &got.ancillary)?;
         let address = addr::to_python(py, &got.address)?;
         (got.len, items, got.flags, address).into_pyobject(py)
@@ -351,7 +351,7 @@ impl Socket {
         offset: i64,
         count: usize,
     ) -> PyResult<usize> {
-        let fd = self.raw_fd()?;
-        msg::sendfile(py, fd, &mut self.deadline(), in_fd, offset, count)
+        let fd = self.fd()?;
+        msg::sendfile(py, &fd, &mut self.deadline(), in_fd, offset, count)
     }
 }

@@ -11,6 +11,7 @@ mod buffer;
 mod constants;
 mod convert;
 mod error;
+mod fd;
 mod ffi;
 mod io;
 mod lookup;

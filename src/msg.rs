@@ -12,6 +12,7 @@ use socket2::SockAddr;
 
 use crate::args;
 use crate::buffer::{self, Unshared};
+use crate::fd::FdGuard;
 use crate::wait::{self, Deadline, Interest};
 
 /// The bytes of each buffer of an iterable, in order.
@@ -107,7 +108,7 @@ pub fn outgoing(
 /// `sendmsg(2)` of `out` on `fd`, to `address` if given.
 pub fn sendmsg(
     py: Python<'_>,
-    fd: RawFd,
+    fd: &FdGuard<'_>,
     deadline: &mut Deadline,
     out: &mut Outgoing,
     flags: i32,
@@ -137,7 +138,7 @@ pub fn sendmsg(
     wait::call(py, fd, Interest::Write, deadline, || {
         // SAFETY: `hdr` points into `iov`, `data`, `control` and `address`,
         // all alive for the call.
-        let n = unsafe { libc::sendmsg(fd, hdr.get(), flags) };
+        let n = unsafe { libc::sendmsg(fd.raw(), hdr.get(), flags) };
         if n < 0 {
             Err(std::io::Error::last_os_error())
         } else {
@@ -158,7 +159,7 @@ pub struct Received {
 /// for control messages.
 pub fn recvmsg(
     py: Python<'_>,
-    fd: RawFd,
+    fd: &FdGuard<'_>,
     deadline: &mut Deadline,
     iov: &mut [libc::iovec],
     ancbufsize: usize,
@@ -186,7 +187,7 @@ pub fn recvmsg(
         msg.msg_namelen = name_size;
         msg.msg_controllen = ancbufsize as _;
         // SAFETY: see above.
-        let n = unsafe { libc::recvmsg(fd, msg, flags) };
+        let n = unsafe { libc::recvmsg(fd.raw(), msg, flags) };
         if n < 0 {
             Err(std::io::Error::last_os_error())
         } else {
@@ -260,7 +261,7 @@ pub fn check_sizes(bufsize: isize, ancbufsize: isize) -> PyResult<(usize, usize)
 /// `sendfile(2)` from `in_fd` at `offset`, at most `count` bytes, once.
 pub fn sendfile(
     py: Python<'_>,
-    fd: RawFd,
+    fd: &FdGuard<'_>,
     deadline: &mut Deadline,
     in_fd: RawFd,
     offset: i64,
@@ -269,7 +270,7 @@ pub fn sendfile(
     wait::call(py, fd, Interest::Write, deadline, || {
         let mut off = offset as libc::off_t;
         // SAFETY: plain system call; `off` is a valid in/out pointer.
-        let n = unsafe { libc::sendfile(fd, in_fd, &mut off, count) };
+        let n = unsafe { libc::sendfile(fd.raw(), in_fd, &mut off, count) };
         if n < 0 {
             Err(std::io::Error::last_os_error())
         } else {

@@ -14,13 +14,14 @@ use pyo3::types::{PyDict, PyTuple};
 use socket2::SockRef;
 
 use crate::args::{AsInt, CInt};
-use crate::wait::{self, Deadline, Interest};
+use crate::fd::{FdCell, FdGuard};
+use crate::wait::{self, Deadline, Failure, Interest};
 use crate::{addr, args, audit, error, sockopt, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
 pub struct Socket {
-    fd: AtomicI32,
+    fd: FdCell,
     family: AtomicI32,
     kind: AtomicI32,
     proto: AtomicI32,
@@ -28,23 +29,11 @@ pub struct Socket {
     timeout_ns: AtomicI64,
 }
 
-impl Drop for Socket {
-    fn drop(&mut self) {
-        let fd = *self.fd.get_mut();
-        if fd >= 0 {
-            // SAFETY: the object owns `fd` and nothing can use it any more.
-            unsafe { libc::close(fd) };
-        }
-    }
-}
-
 impl Socket {
-    /// The open fd, or `OSError(EBADF)` as CPython gives for a closed socket.
-    pub fn raw_fd(&self) -> PyResult<RawFd> {
-        match self.fd.load(Relaxed) {
-            fd if fd >= 0 => Ok(fd),
-            _ => Err(error::os_error(libc::EBADF)),
-        }
+    /// The open fd, held for one call (see fd.rs), or `OSError(EBADF)` as
+    /// CPython gives for a closed socket.
+    pub fn fd(&self) -> PyResult<FdGuard<'_>> {
+        self.fd.guard()
     }
 
     pub(crate) fn timeout(&self) -> Option<Duration> {
@@ -68,8 +57,8 @@ impl Socket {
     /// other than `None` puts the fd in non-blocking mode.
     fn set_timeout_ns(&self, ns: i64) -> PyResult<()> {
         self.timeout_ns.store(ns, Relaxed);
-        let fd = self.raw_fd()?;
-        with_sock(fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
+        let fd = self.fd()?;
+        with_sock(&fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
     }
 
     /// Converts and audits the address, then connects; returns the errno.
@@ -83,45 +72,31 @@ impl Socket {
         let target = addr::to_sockaddr(py, this.family(), address, caller)?;
         audit::audit(py, c"socket.connect", &[slf.as_any(), address])?;
         // CPython makes the call on a closed socket too, and reports EBADF.
-        let Ok(fd) = this.raw_fd() else {
+        let Ok(fd) = this.fd() else {
             return Ok(libc::EBADF);
         };
-        py.check_signals()?; // see wait::call
-        let first = py.detach(|| with_sock(fd, |s| s.connect(&target)));
-        let err = match first {
-            Ok(()) => return Ok(0),
-            Err(err) => err.raw_os_error().unwrap_or(libc::EIO),
-        };
-        let timeout = this.timeout();
-        let wait_connect = if err == libc::EINTR {
-            py.check_signals()?;
-            timeout != Some(Duration::ZERO)
-        } else {
-            err == libc::EINPROGRESS && this.has_timeout()
-        };
-        if !wait_connect {
-            return Ok(err);
-        }
-        // The connection goes on in the kernel; wait for it and read its
-        // outcome, as CPython's sock_connect_impl (PEP 475).
-        let mut deadline = Deadline::new(timeout);
-        wait::wait_ready(py, fd, Interest::Write, &mut deadline)?;
-        match with_sock(fd, |s| s.take_error()) {
-            Ok(None) => Ok(0),
-            Ok(Some(e)) => Ok(e.raw_os_error().unwrap_or(libc::EIO)),
-            Err(e) => Err(error::from_io(e)),
+        match wait::connect(py, &fd, this.timeout(), &target) {
+            Ok(()) => Ok(0),
+            Err(Failure::Os(err)) => Ok(err.raw_os_error().unwrap_or(libc::EIO)),
+            Err(other) => Err(other.into()),
         }
     }
 }
 
-/// Runs `f` on a socket2 view of `fd`, which must be open. The view never
-/// closes the fd: a concurrent close() from another thread makes the call fail
-/// with EBADF, as in CPython.
-pub fn with_sock<R>(fd: RawFd, f: impl FnOnce(&SockRef<'_>) -> R) -> R {
-    // SAFETY: callers pass an fd they checked is open, and it is only borrowed
-    // for the duration of `f`.
-    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+/// Runs `f` on a socket2 view of the guarded fd. The view never closes the
+/// fd, and the guard keeps the number from being reused while `f` runs.
+pub fn with_sock<R>(fd: &FdGuard<'_>, f: impl FnOnce(&SockRef<'_>) -> R) -> R {
+    // SAFETY: the guard holds the fd open for at least as long as the borrow.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd.raw()) };
     f(&SockRef::from(&borrowed))
+}
+
+/// The local address of a caller's fd that the object does not own yet.
+fn adopted_local_addr(fd: RawFd) -> std::io::Result<socket2::SockAddr> {
+    // SAFETY: the caller's fd is only borrowed for this one getsockname(2),
+    // made with the GIL held; an fd that is not open fails with EBADF.
+    let borrowed = unsafe { BorrowedFd::borrow_raw(fd) };
+    SockRef::from(&borrowed).local_addr()
 }
 
 #[pymethods]
@@ -130,7 +105,7 @@ impl Socket {
     #[pyo3(signature = (*_args, **_kwargs))]
     fn py_new(_args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyAny>>) -> Self {
         Socket {
-            fd: AtomicI32::new(-1),
+            fd: FdCell::unopened(),
             family: AtomicI32::new(libc::AF_INET),
             kind: AtomicI32::new(libc::SOCK_STREAM),
             proto: AtomicI32::new(0),
@@ -161,7 +136,7 @@ impl Socket {
                 if fd < 0 {
                     return Err(PyValueError::new_err("negative file descriptor"));
                 }
-                let local = with_sock(fd, |s| s.local_addr()).map_err(error::from_io)?;
+                let local = adopted_local_addr(fd).map_err(error::from_io)?;
                 if family == -1 {
                     family = i32::from(local.family());
                 }
@@ -186,11 +161,7 @@ impl Socket {
             }
         };
         let this = slf.get();
-        let old = this.fd.swap(fd, Relaxed);
-        if old >= 0 {
-            // SAFETY: a re-initialised object owned the old fd.
-            unsafe { libc::close(old) };
-        }
+        this.fd.replace(fd)?;
         this.family.store(family, Relaxed);
         this.kind
             .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
@@ -238,15 +209,10 @@ impl Socket {
     /// Wait for an incoming connection; return a new socket file descriptor
     /// and the peer's address. Corresponds to `accept4(2)` with SOCK_CLOEXEC.
     fn _accept<'py>(&self, py: Python<'py>) -> PyResult<(RawFd, Bound<'py, PyAny>)> {
-        let fd = self.raw_fd()?;
+        let fd = self.fd()?;
         let mut deadline = self.deadline();
-        // accept4 has no per-call MSG_DONTWAIT: with a timeout, wait first,
-        // so a blocking fd (see io_flags) cannot outlast the timeout.
-        if self.has_timeout() {
-            wait::wait_ready(py, fd, Interest::Read, &mut deadline)?;
-        }
-        let (sock, peer) = wait::call(py, fd, Interest::Read, &mut deadline, || {
-            with_sock(fd, |s| s.accept())
+        let (sock, peer) = wait::call(py, &fd, Interest::Read, &mut deadline, || {
+            with_sock(&fd, |s| s.accept())
         })?;
         let peer = addr::to_python(py, &peer)?;
         Ok((std::os::fd::IntoRawFd::into_raw_fd(sock), peer))
@@ -260,27 +226,21 @@ impl Socket {
         let this = slf.get();
         let local = addr::to_sockaddr(py, this.family(), address, "bind")?;
         audit::audit(py, c"socket.bind", &[slf.as_any(), address])?;
-        let fd = this.raw_fd()?;
-        with_sock(fd, |s| s.bind(&local)).map_err(error::from_io)
+        let fd = this.fd()?;
+        with_sock(&fd, |s| s.bind(&local)).map_err(error::from_io)
     }
 
     /// close()
     ///
     /// Close the socket; closing twice is harmless. Corresponds to `close(2)`.
+    /// A call blocked in another thread keeps the number until it returns
+    /// (with EBADF, or the data a blocking recv(2) was already waiting for).
     fn close(&self) -> PyResult<()> {
-        let fd = self.fd.swap(-1, Relaxed);
-        if fd < 0 {
-            return Ok(());
-        }
-        // SAFETY: the swap made this call the fd's only owner.
-        if unsafe { libc::close(fd) } < 0 {
-            let err = std::io::Error::last_os_error();
+        match self.fd.close() {
             // The peer may reset the connection before close; CPython ignores that.
-            if err.raw_os_error() != Some(libc::ECONNRESET) {
-                return Err(error::from_io(err));
-            }
+            Err(err) if err.raw_os_error() != Some(libc::ECONNRESET) => Err(error::from_io(err)),
+            _ => Ok(()),
         }
-        Ok(())
     }
 
     /// connect(address)
@@ -313,22 +273,22 @@ impl Socket {
     /// Close the socket object without closing the underlying file
     /// descriptor; return the file descriptor.
     fn detach(&self) -> RawFd {
-        self.fd.swap(-1, Relaxed)
+        self.fd.detach()
     }
 
     /// fileno() -> integer
     ///
     /// Return the integer file descriptor of the socket, or -1 once closed.
     fn fileno(&self) -> RawFd {
-        self.fd.load(Relaxed)
+        self.fd.fileno()
     }
 
     /// getpeername() -> address info
     ///
     /// Return the address of the remote endpoint; corresponds to `getpeername(2)`.
     fn getpeername<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fd = self.raw_fd()?;
-        let peer = with_sock(fd, |s| s.peer_addr()).map_err(error::from_io)?;
+        let fd = self.fd()?;
+        let peer = with_sock(&fd, |s| s.peer_addr()).map_err(error::from_io)?;
         addr::to_python(py, &peer)
     }
 
@@ -336,8 +296,8 @@ impl Socket {
     ///
     /// Return the address of the local endpoint; corresponds to `getsockname(2)`.
     fn getsockname<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let fd = self.raw_fd()?;
-        let local = with_sock(fd, |s| s.local_addr()).map_err(error::from_io)?;
+        let fd = self.fd()?;
+        let local = with_sock(&fd, |s| s.local_addr()).map_err(error::from_io)?;
         addr::to_python(py, &local)
     }
 
@@ -356,7 +316,7 @@ impl Socket {
         let level = level.0;
         let option = option.0;
         let buflen = buflen.0;
-        sockopt::get(py, || self.raw_fd(), level, option, buflen)
+        sockopt::get(py, || self.fd(), level, option, buflen)
     }
 
     /// setsockopt(level, option, value: int)
@@ -374,7 +334,7 @@ impl Socket {
     ) -> PyResult<()> {
         let level = level.0;
         let option = option.0;
-        sockopt::set(|| self.raw_fd(), level, option, value, optlen)
+        sockopt::set(|| self.fd(), level, option, value, optlen)
     }
 
     /// gettimeout() -> timeout
@@ -425,8 +385,8 @@ impl Socket {
             Some(b) => args::c_int(b)?,
             None => libc::SOMAXCONN.min(128),
         };
-        let fd = self.raw_fd()?;
-        with_sock(fd, |s| s.listen(backlog.max(0))).map_err(error::from_io)
+        let fd = self.fd()?;
+        with_sock(&fd, |s| s.listen(backlog.max(0))).map_err(error::from_io)
     }
 
     /// shutdown(flag)
@@ -435,9 +395,9 @@ impl Socket {
     /// both (SHUT_RDWR) of the connection; corresponds to `shutdown(2)`.
     fn shutdown(&self, how: AsInt) -> PyResult<()> {
         let how = how.0;
-        let fd = self.raw_fd()?;
-        // SAFETY: plain system call on an open fd; any `how` is checked by the kernel.
-        if unsafe { libc::shutdown(fd, how) } < 0 {
+        let fd = self.fd()?;
+        // SAFETY: plain system call on a guarded fd; the kernel checks `how`.
+        if unsafe { libc::shutdown(fd.raw(), how) } < 0 {
             return Err(error::last_os_error());
         }
         Ok(())

@@ -7,6 +7,7 @@ use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
+use crate::fd::FdGuard;
 use crate::{buffer, error};
 
 /// An integer option.
@@ -24,15 +25,15 @@ pub fn int(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
 
 /// `getsockopt(level, option[, buflen])`: an int, or with a buflen of 1-1024
 /// the option's raw bytes. `fd` is asked for after the arguments are checked.
-pub fn get(
+pub fn get<'a>(
     py: Python<'_>,
-    fd: impl FnOnce() -> PyResult<RawFd>,
+    fd: impl FnOnce() -> PyResult<FdGuard<'a>>,
     level: i32,
     option: i32,
     buflen: i32,
 ) -> PyResult<Py<PyAny>> {
     if buflen == 0 {
-        return Ok(int(fd()?, level, option)?
+        return Ok(int(fd()?.raw(), level, option)?
             .into_pyobject(py)?
             .into_any()
             .unbind());
@@ -44,7 +45,15 @@ pub fn get(
     let mut buf = vec![0u8; buflen as usize];
     let mut len = buflen as libc::socklen_t;
     // SAFETY: `buf` has `len` writable bytes.
-    let rc = unsafe { libc::getsockopt(fd, level, option, buf.as_mut_ptr() as *mut _, &mut len) };
+    let rc = unsafe {
+        libc::getsockopt(
+            fd.raw(),
+            level,
+            option,
+            buf.as_mut_ptr() as *mut _,
+            &mut len,
+        )
+    };
     if rc < 0 {
         return Err(error::last_os_error());
     }
@@ -81,8 +90,8 @@ impl Value {
 /// `setsockopt(level, option, value)` with an int or a bytes-like value, or
 /// `setsockopt(level, option, None, optlen)`. `fd` is asked for after the
 /// value is checked.
-pub fn set(
-    fd: impl FnOnce() -> PyResult<RawFd>,
+pub fn set<'a>(
+    fd: impl FnOnce() -> PyResult<FdGuard<'a>>,
     level: i32,
     option: i32,
     value: &Bound<'_, PyAny>,
@@ -97,7 +106,7 @@ pub fn set(
     let fd = fd()?;
     // SAFETY: `ptr` points to `len` readable bytes (or is null with the
     // caller's explicit length), alive for the call.
-    let rc = unsafe { libc::setsockopt(fd, level, option, ptr, len as libc::socklen_t) };
+    let rc = unsafe { libc::setsockopt(fd.raw(), level, option, ptr, len as libc::socklen_t) };
     if rc < 0 {
         return Err(error::last_os_error());
     }

@@ -9,14 +9,21 @@
 //! - would-block on a socket with a timeout: poll until the fd is ready or the
 //!   monotonic deadline passes, then `TimeoutError('timed out')`.
 //! - anything else: the errno as an `OSError` subclass.
+//!
+//! The call runs on an [`FdGuard`], so the fd number it uses cannot be given
+//! to another socket while it waits (see fd.rs). `connect` is the same door
+//! with CPython's connect shape (`sock_call_ex(connect=1)`).
 
 use std::io;
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
+use socket2::SockAddr;
 
 use crate::error;
+use crate::fd::FdGuard;
+use crate::socket::with_sock;
 
 /// Which readiness a call waits for.
 #[derive(Clone, Copy)]
@@ -43,7 +50,8 @@ impl Deadline {
         }
     }
 
-    fn waits(&self) -> bool {
+    /// A positive timeout: the call polls for readiness before each try.
+    pub fn waits(&self) -> bool {
         matches!(self.timeout, Some(t) if !t.is_zero())
     }
 
@@ -66,15 +74,66 @@ fn is_would_block(err: &io::Error) -> bool {
     matches!(err.raw_os_error(), Some(libc::EAGAIN))
 }
 
-/// Runs `op` with the GIL released until it succeeds, a deadline passes, a
-/// signal handler raises, or it fails with an error other than EINTR.
+fn bad_fd() -> io::Error {
+    io::Error::from_raw_os_error(libc::EBADF)
+}
+
+/// How a call through the door ended without a result.
+pub enum Failure {
+    /// The system call failed with this errno.
+    Os(io::Error),
+    /// The deadline passed: `TimeoutError('timed out')`.
+    TimedOut,
+    /// A signal handler raised (Ctrl-C's `KeyboardInterrupt`, …).
+    Raised(PyErr),
+}
+
+impl From<Failure> for PyErr {
+    fn from(failure: Failure) -> PyErr {
+        match failure {
+            Failure::Os(err) => error::from_io(err),
+            Failure::TimedOut => error::timed_out(),
+            Failure::Raised(err) => err,
+        }
+    }
+}
+
+impl From<PyErr> for Failure {
+    fn from(err: PyErr) -> Failure {
+        Failure::Raised(err)
+    }
+}
+
+/// Runs `op` on `fd` with the GIL released until it succeeds, the deadline
+/// passes, a signal handler raises, or it fails with an error other than
+/// EINTR. `op` must make its system call on `fd.raw()`.
 pub fn call<T, F>(
     py: Python<'_>,
-    fd: RawFd,
+    fd: &FdGuard<'_>,
     interest: Interest,
     deadline: &mut Deadline,
-    mut op: F,
+    op: F,
 ) -> PyResult<T>
+where
+    F: FnMut() -> io::Result<T> + Send,
+    T: Send,
+{
+    Ok(sock_call(py, fd, interest, deadline, false, op)?)
+}
+
+/// CPython's `sock_call_ex`, step for step: with a timeout (or for a
+/// connection under way) poll first, then make the call; retry the call on
+/// EINTR, and the poll too when a ready fd still says would-block. Before
+/// every try the object is checked for a close() from another thread, which
+/// makes the call fail with EBADF as CPython's re-read of `sock_fd` does.
+fn sock_call<T, F>(
+    py: Python<'_>,
+    fd: &FdGuard<'_>,
+    interest: Interest,
+    deadline: &mut Deadline,
+    connect: bool,
+    mut op: F,
+) -> Result<T, Failure>
 where
     F: FnMut() -> io::Result<T> + Send,
     T: Send,
@@ -84,40 +143,94 @@ where
     // returns, which for a blocking call may be never.
     py.check_signals()?;
     loop {
-        match py.detach(&mut op) {
-            Ok(value) => return Ok(value),
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => py.check_signals()?,
-            Err(err) if is_would_block(&err) && deadline.waits() => {
-                wait_ready(py, fd, interest, deadline)?;
+        if deadline.waits() || connect {
+            wait_ready(py, fd, interest, deadline, connect)?;
+        }
+        loop {
+            if fd.closed() {
+                return Err(Failure::Os(bad_fd()));
             }
-            Err(err) => return Err(error::from_io(err)),
+            match py.detach(&mut op) {
+                Ok(value) => return Ok(value),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => py.check_signals()?,
+                // A false positive of poll (a datagram dropped for its
+                // checksum, say): poll again within the same deadline.
+                Err(err) if is_would_block(&err) && deadline.waits() => break,
+                Err(err) => return Err(Failure::Os(err)),
+            }
         }
     }
 }
 
-/// Polls `fd` for `interest` within the deadline; signals are handled as in
-/// [`call`]. Returns once the fd is ready (the caller then retries its call).
-pub fn wait_ready(
+/// CPython's `internal_connect`: one `connect(2)`; when the connection goes
+/// on in the kernel (EINPROGRESS with a timeout, or EINTR on a socket that is
+/// not non-blocking, bpo-23618), wait for it through the door and read its
+/// outcome from `SO_ERROR`. Errors come back as errnos for `connect_ex`.
+pub fn connect(
     py: Python<'_>,
-    fd: RawFd,
+    fd: &FdGuard<'_>,
+    timeout: Option<Duration>,
+    target: &SockAddr,
+) -> Result<(), Failure> {
+    py.check_signals()?; // see sock_call
+    let err = match py.detach(|| with_sock(fd, |s| s.connect(target))) {
+        Ok(()) => return Ok(()),
+        Err(err) => err,
+    };
+    let wait_connect = if err.kind() == io::ErrorKind::Interrupted {
+        py.check_signals()?;
+        timeout != Some(Duration::ZERO)
+    } else {
+        err.raw_os_error() == Some(libc::EINPROGRESS) && timeout.is_some_and(|t| !t.is_zero())
+    };
+    if !wait_connect {
+        return Err(Failure::Os(err));
+    }
+    let mut deadline = Deadline::new(timeout);
+    sock_call(
+        py,
+        fd,
+        Interest::Write,
+        &mut deadline,
+        true,
+        || match with_sock(fd, |s| s.take_error())? {
+            None => Ok(()),
+            Some(e) if e.raw_os_error() == Some(libc::EISCONN) => Ok(()),
+            Some(e) => Err(e),
+        },
+    )
+}
+
+/// CPython's `internal_select`: poll `fd` for `interest` within the
+/// deadline, retrying on EINTR after the signal handlers ran. A socket
+/// closed meanwhile counts as ready, so that the call then fails with EBADF.
+fn wait_ready(
+    py: Python<'_>,
+    fd: &FdGuard<'_>,
     interest: Interest,
     deadline: &mut Deadline,
-) -> PyResult<()> {
-    py.check_signals()?; // see call
-    let events = match interest {
+    connect: bool,
+) -> Result<(), Failure> {
+    let mut events = match interest {
         Interest::Read => libc::POLLIN,
         Interest::Write => libc::POLLOUT,
     };
+    if connect {
+        events |= libc::POLLERR;
+    }
     loop {
+        if fd.closed() {
+            return Ok(());
+        }
         let remaining = deadline.remaining();
         if remaining == Some(Duration::ZERO) {
-            return Err(error::timed_out());
+            return Err(Failure::TimedOut);
         }
-        match py.detach(|| poll(fd, events, remaining)) {
-            Ok(0) => return Err(error::timed_out()),
+        match py.detach(|| poll(fd.raw(), events, remaining)) {
+            Ok(0) if !fd.closed() => return Err(Failure::TimedOut),
             Ok(_) => return Ok(()),
             Err(err) if err.kind() == io::ErrorKind::Interrupted => py.check_signals()?,
-            Err(err) => return Err(error::from_io(err)),
+            Err(err) => return Err(Failure::Os(err)),
         }
     }
 }
