@@ -380,14 +380,16 @@ fn close(
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
 fn dup(
-    py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<i32> {
     let fd = fd_arg("dup", args, kwargs)?;
-    // PEP 446: the new fd is not inherited by child processes.
+    // PEP 446: the new fd is not inherited by child processes. The GIL stays
+    // held (the call never blocks): `socket.dup()` passes `self.fileno()`,
+    // and a close() in another thread, which needs the GIL, must not give
+    // that number to a new socket before it is duplicated.
     // SAFETY: F_DUPFD_CLOEXEC only creates a new fd.
-    let new = py.detach(|| unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) });
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
     if new < 0 {
         return Err(error::last_os_error());
     }
