@@ -38,3 +38,26 @@ pub fn audit(py: Python<'_>, event: &CStr, args: &[&Bound<'_, PyAny>]) -> PyResu
     }
     Ok(())
 }
+
+/// `socket.__new__` with the socket and its parsed family, type and protocol,
+/// as CPython's `sock_initobj` raises it ("Oiii"): no Python ints are built,
+/// so the event costs nothing on the socket-creation path when nobody hooks it.
+pub fn new_socket(sock: &Bound<'_, PyAny>, family: i32, kind: i32, proto: i32) -> PyResult<()> {
+    let (family, kind, proto) = (family as c_int, kind as c_int, proto as c_int);
+    // SAFETY: "O" takes one borrowed object pointer, alive for the call, and
+    // each "i" one C int.
+    let rc = unsafe {
+        PySys_Audit(
+            c"socket.__new__".as_ptr(),
+            c"Oiii".as_ptr(),
+            sock.as_ptr(),
+            family,
+            kind,
+            proto,
+        )
+    };
+    if rc < 0 {
+        return Err(PyErr::fetch(sock.py()));
+    }
+    Ok(())
+}

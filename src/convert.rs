@@ -379,10 +379,7 @@ fn close(
 /// sockets; on some platforms os.dup() won't work for socket file descriptors.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn dup(
-    args: &Bound<'_, PyTuple>,
-    kwargs: Option<&Bound<'_, PyDict>>,
-) -> PyResult<i32> {
+fn dup(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<i32> {
     let fd = fd_arg("dup", args, kwargs)?;
     // PEP 446: the new fd is not inherited by child processes. The GIL stays
     // held (the call never blocks): `socket.dup()` passes `self.fileno()`,

@@ -124,10 +124,7 @@ impl Socket {
         fileno: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let (family, r#type, proto) = (family.0, r#type.0, proto.0);
-        let py = slf.py();
-        let args = (family, r#type, proto).into_pyobject(py)?;
-        let (f, t, p) = (args.get_item(0)?, args.get_item(1)?, args.get_item(2)?);
-        audit::audit(py, c"socket.__new__", &[slf.as_any(), &f, &t, &p])?;
+        audit::new_socket(slf.as_any(), family, r#type, proto)?;
         let (mut family, mut kind, mut proto) = (family, r#type, proto);
         let fd = match fileno.filter(|f| !f.is_none()) {
             Some(obj) => {
@@ -401,6 +398,32 @@ impl Socket {
             return Err(error::last_os_error());
         }
         Ok(())
+    }
+
+    /// _finalize()
+    ///
+    /// The garbage collector's hook, `rnet.socket.__del__`: a socket still
+    /// open warns `ResourceWarning('unclosed <socket …>')` and is closed
+    /// without going through close(), as CPython's `sock_finalize`.
+    fn _finalize(slf: &Bound<'_, Self>) {
+        let this = slf.get();
+        if this.fd.fileno() == -1 {
+            return;
+        }
+        let py = slf.py();
+        // SAFETY: "%R" takes one object pointer, alive for the call.
+        let rc = unsafe {
+            pyo3::ffi::PyErr_ResourceWarning(slf.as_ptr(), 1, c"unclosed %R".as_ptr(), slf.as_ptr())
+        };
+        if rc < 0 {
+            let err = PyErr::fetch(py);
+            // As CPython: a warning turned into an error is reported; any
+            // other error (an import at interpreter shutdown) is spurious.
+            if err.is_instance_of::<pyo3::exceptions::PyWarning>(py) {
+                err.write_unraisable(py, Some(slf.as_any()));
+            }
+        }
+        let _ = this.fd.close();
     }
 
     fn __repr__(&self) -> String {

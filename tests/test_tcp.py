@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 
 import pytest
 
@@ -210,6 +211,28 @@ def test_unclosed_socket_warns():
     with pytest.raises(OSError) as info:
         os.fstat(fd)  # the finalizer closed the fd
     assert info.value.errno == errno.EBADF
+
+
+def test_unclosed_socket_warning_names_the_socket_as_its_source():
+    # The warning's source is the socket itself (tracemalloc shows where it
+    # was made), as CPython's sock_finalize gives it.
+    s = rnet.socket()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del s
+        gc.collect()
+    assert [type(w.source) for w in caught] == [rnet.socket]
+
+
+@pytest.mark.parametrize("mod", ["socket", "rnet"])
+def test_socket_left_open_at_exit_prints_nothing(mod):
+    # The finalizer runs at interpreter shutdown too, when imports fail: the
+    # stdlib stays silent, and so must rnet.
+    program = f"import {mod}\nkept = [{mod}.socket() for _ in range(3)]\n"
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_other_threads_run_while_accept_blocks():

@@ -9,7 +9,6 @@ call; this layer adds the context manager, ``accept`` wrapping the new fd,
 import io
 import os
 import socket as _std
-import warnings
 
 from . import _rnet
 
@@ -48,12 +47,9 @@ class socket(_rnet.socket):
         self._closed = False
         _rnet.socket.__init__(self, family, type, proto, fileno)
 
-    def __del__(self):
-        # CPython's sock_finalize: warn first, so the warning can still show
-        # the addresses, then close the fd without going through close().
-        if _rnet.socket.fileno(self) != -1:
-            warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)
-            _rnet.socket.close(self)
+    # CPython's sock_finalize, in the core: warn first, so the warning can
+    # still show the addresses, then close the fd without going through close().
+    __del__ = _rnet.socket._finalize
 
     def __enter__(self):
         return self
