@@ -19,6 +19,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use pyo3::prelude::*;
 
 use crate::error;
+use crate::sys::syscall;
 
 const FD_MASK: u64 = 0xffff_ffff;
 const USER: u64 = 1 << 32;
@@ -155,11 +156,7 @@ impl Drop for FdCell {
 fn close_fd(fd: RawFd) -> io::Result<()> {
     // SAFETY: callers pass an fd the cell owned and that no guard holds, and
     // the cell's state no longer names it as open, so nothing uses it after.
-    if unsafe { libc::close(fd) } < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(())
-    }
+    syscall!(close(fd)).map(drop)
 }
 
 /// The fd held open for one call; see the module docs.

@@ -22,6 +22,7 @@ mod resolver;
 mod services;
 mod socket;
 mod sockopt;
+mod sys;
 mod timeout;
 mod wait;
 

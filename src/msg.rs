@@ -13,6 +13,7 @@ use socket2::SockAddr;
 use crate::args;
 use crate::buffer::{self, Unshared};
 use crate::fd::FdGuard;
+use crate::sys::syscall;
 use crate::wait::{self, Deadline, Interest};
 
 /// The bytes of each buffer of an iterable, in order.
@@ -138,12 +139,7 @@ pub fn sendmsg(
     wait::call(py, fd, Interest::Write, deadline, || {
         // SAFETY: `hdr` points into `iov`, `data`, `control` and `address`,
         // all alive for the call.
-        let n = unsafe { libc::sendmsg(fd.raw(), hdr.get(), flags) };
-        if n < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
+        syscall!(sendmsg(fd.raw(), hdr.get(), flags)).map(|n| n as usize)
     })
 }
 
@@ -187,12 +183,7 @@ pub fn recvmsg(
         msg.msg_namelen = name_size;
         msg.msg_controllen = ancbufsize as _;
         // SAFETY: see above.
-        let n = unsafe { libc::recvmsg(fd.raw(), msg, flags) };
-        if n < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
+        syscall!(recvmsg(fd.raw(), msg, flags)).map(|n| n as usize)
     })?;
     let msg = hdr.0;
     let ancillary = if ancbufsize > 0 {
@@ -270,11 +261,6 @@ pub fn sendfile(
     wait::call(py, fd, Interest::Write, deadline, || {
         let mut off = offset as libc::off_t;
         // SAFETY: plain system call; `off` is a valid in/out pointer.
-        let n = unsafe { libc::sendfile(fd.raw(), in_fd, &mut off, count) };
-        if n < 0 {
-            Err(std::io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
-        }
+        syscall!(sendfile(fd.raw(), in_fd, &mut off, count)).map(|n| n as usize)
     })
 }

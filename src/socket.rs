@@ -15,6 +15,7 @@ use socket2::SockRef;
 
 use crate::args::{AsInt, CInt};
 use crate::fd::{FdCell, FdGuard};
+use crate::sys::syscall;
 use crate::wait::{self, Deadline, Failure, Interest};
 use crate::{addr, args, audit, error, sockopt, timeout};
 
@@ -150,11 +151,8 @@ impl Socket {
                 kind = if kind == -1 { libc::SOCK_STREAM } else { kind };
                 proto = if proto == -1 { 0 } else { proto };
                 // SAFETY: plain system call; the fd is owned by `self` below.
-                let fd = unsafe { libc::socket(family, kind | libc::SOCK_CLOEXEC, proto) };
-                if fd < 0 {
-                    return Err(error::last_os_error());
-                }
-                fd
+                syscall!(socket(family, kind | libc::SOCK_CLOEXEC, proto))
+                    .map_err(error::from_io)?
             }
         };
         let this = slf.get();
@@ -394,9 +392,7 @@ impl Socket {
         let how = how.0;
         let fd = self.fd()?;
         // SAFETY: plain system call on a guarded fd; the kernel checks `how`.
-        if unsafe { libc::shutdown(fd.raw(), how) } < 0 {
-            return Err(error::last_os_error());
-        }
+        syscall!(shutdown(fd.raw(), how)).map_err(error::from_io)?;
         Ok(())
     }
 
@@ -446,9 +442,12 @@ pub fn _socketpair(family: CInt, r#type: CInt, proto: CInt) -> PyResult<(RawFd, 
     let (family, r#type, proto) = (family.0, r#type.0, proto.0);
     let mut fds = [-1; 2];
     // SAFETY: `fds` has room for the two descriptors.
-    if unsafe { libc::socketpair(family, r#type | libc::SOCK_CLOEXEC, proto, fds.as_mut_ptr()) } < 0
-    {
-        return Err(error::last_os_error());
-    }
+    syscall!(socketpair(
+        family,
+        r#type | libc::SOCK_CLOEXEC,
+        proto,
+        fds.as_mut_ptr()
+    ))
+    .map_err(error::from_io)?;
     Ok((fds[0], fds[1]))
 }

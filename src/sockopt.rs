@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use crate::fd::FdGuard;
+use crate::sys::syscall;
 use crate::{buffer, error};
 
 /// An integer option.
@@ -15,11 +16,14 @@ pub fn int(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
     let mut value: libc::c_int = 0;
     let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
     // SAFETY: `value` and `len` are valid for writing.
-    let rc =
-        unsafe { libc::getsockopt(fd, level, option, &mut value as *mut _ as *mut _, &mut len) };
-    if rc < 0 {
-        return Err(error::last_os_error());
-    }
+    syscall!(getsockopt(
+        fd,
+        level,
+        option,
+        &mut value as *mut _ as *mut _,
+        &mut len
+    ))
+    .map_err(error::from_io)?;
     Ok(value)
 }
 
@@ -45,18 +49,14 @@ pub fn get<'a>(
     let mut buf = vec![0u8; buflen as usize];
     let mut len = buflen as libc::socklen_t;
     // SAFETY: `buf` has `len` writable bytes.
-    let rc = unsafe {
-        libc::getsockopt(
-            fd.raw(),
-            level,
-            option,
-            buf.as_mut_ptr() as *mut _,
-            &mut len,
-        )
-    };
-    if rc < 0 {
-        return Err(error::last_os_error());
-    }
+    syscall!(getsockopt(
+        fd.raw(),
+        level,
+        option,
+        buf.as_mut_ptr() as *mut _,
+        &mut len
+    ))
+    .map_err(error::from_io)?;
     buf.truncate(len as usize);
     Ok(PyBytes::new(py, &buf).into_any().unbind())
 }
@@ -106,10 +106,14 @@ pub fn set<'a>(
     let fd = fd()?;
     // SAFETY: `ptr` points to `len` readable bytes (or is null with the
     // caller's explicit length), alive for the call.
-    let rc = unsafe { libc::setsockopt(fd.raw(), level, option, ptr, len as libc::socklen_t) };
-    if rc < 0 {
-        return Err(error::last_os_error());
-    }
+    syscall!(setsockopt(
+        fd.raw(),
+        level,
+        option,
+        ptr,
+        len as libc::socklen_t
+    ))
+    .map_err(error::from_io)?;
     Ok(())
 }
 

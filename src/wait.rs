@@ -24,6 +24,7 @@ use socket2::SockAddr;
 use crate::error;
 use crate::fd::FdGuard;
 use crate::socket::with_sock;
+use crate::sys::syscall;
 
 /// Which readiness a call waits for.
 #[derive(Clone, Copy)]
@@ -248,10 +249,5 @@ fn poll(fd: RawFd, events: libc::c_short, timeout: Option<Duration>) -> io::Resu
         ms.min(libc::c_int::MAX as u128) as libc::c_int
     });
     // SAFETY: `pfd` outlives the call.
-    let rc = unsafe { libc::poll(&mut pfd, 1, ms) };
-    if rc < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(rc)
-    }
+    syscall!(poll(&mut pfd, 1, ms))
 }
