@@ -56,8 +56,13 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         let data = buffer::with_readable(&fields.get_item(2)?, |b| b.to_vec())?;
         items.push((level, kind, data));
     }
+    pack(&items)
+}
+
+/// `(level, type, data)` items as the `struct cmsghdr`s of a control buffer.
+fn pack(items: &[(i32, i32, Vec<u8>)]) -> PyResult<Vec<u8>> {
     let mut space = 0usize;
-    for (_, _, data) in &items {
+    for (_, _, data) in items {
         let len = u32::try_from(data.len())
             .map_err(|_| PyOverflowError::new_err("ancillary data item too large"))?;
         // SAFETY: CMSG_SPACE is pure arithmetic.
@@ -74,7 +79,7 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         hdr.msg_control = control.as_mut_ptr().cast();
         hdr.msg_controllen = space as _;
         let mut cmsg = libc::CMSG_FIRSTHDR(&hdr);
-        for (level, kind, data) in &items {
+        for (level, kind, data) in items {
             (*cmsg).cmsg_level = *level;
             (*cmsg).cmsg_type = *kind;
             (*cmsg).cmsg_len = libc::CMSG_LEN(data.len() as u32) as _;
@@ -263,4 +268,47 @@ pub fn sendfile(
         // SAFETY: plain system call; `off` is a valid in/out pointer.
         syscall!(sendfile(fd.raw(), in_fd, &mut off, count)).map(|n| n as usize)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(control: &mut [u8]) -> Vec<(i32, i32, Vec<u8>)> {
+        // SAFETY: zero is a valid msghdr.
+        let mut hdr: libc::msghdr = unsafe { mem::zeroed() };
+        hdr.msg_control = control.as_mut_ptr().cast();
+        hdr.msg_controllen = control.len() as _;
+        parse_ancillary(&hdr, control.as_ptr() as usize + control.len())
+    }
+
+    #[test]
+    fn packed_items_parse_back_in_order() {
+        let items = vec![
+            (
+                libc::SOL_SOCKET,
+                libc::SCM_RIGHTS,
+                vec![1, 0, 0, 0, 2, 0, 0, 0],
+            ),
+            (libc::IPPROTO_IP, libc::IP_TOS, vec![7]),
+        ];
+        let mut control = pack(&items).unwrap_or_else(|_| panic!("pack failed"));
+        assert_eq!(parse(&mut control), items);
+    }
+
+    #[test]
+    fn nothing_packs_to_an_empty_buffer() {
+        assert!(pack(&[]).is_ok_and(|c| c.is_empty()));
+    }
+
+    #[test]
+    fn a_truncated_buffer_keeps_what_fits() {
+        let items = vec![(libc::SOL_SOCKET, libc::SCM_RIGHTS, vec![9; 8])];
+        let mut control = pack(&items).unwrap_or_else(|_| panic!("pack failed"));
+        // SAFETY: CMSG_LEN is pure arithmetic.
+        let header = unsafe { libc::CMSG_LEN(0) } as usize;
+        let cut = header + 4;
+        let got = parse(&mut control[..cut]);
+        assert_eq!(got, vec![(libc::SOL_SOCKET, libc::SCM_RIGHTS, vec![9; 4])]);
+    }
 }

@@ -236,6 +236,15 @@ fn wait_ready(
     }
 }
 
+/// poll(2)'s timeout: whole milliseconds rounded up (`_PyTime_ROUND_CEILING`),
+/// -1 for none, at most INT_MAX.
+fn poll_ms(timeout: Option<Duration>) -> libc::c_int {
+    timeout.map_or(-1, |t| {
+        let ms = t.as_nanos().div_ceil(1_000_000);
+        ms.min(libc::c_int::MAX as u128) as libc::c_int
+    })
+}
+
 /// One `poll(2)`, its timeout rounded up to whole milliseconds as CPython
 /// rounds it.
 fn poll(fd: RawFd, events: libc::c_short, timeout: Option<Duration>) -> io::Result<i32> {
@@ -244,10 +253,41 @@ fn poll(fd: RawFd, events: libc::c_short, timeout: Option<Duration>) -> io::Resu
         events,
         revents: 0,
     };
-    let ms = timeout.map_or(-1, |t| {
-        let ms = t.as_nanos().div_ceil(1_000_000);
-        ms.min(libc::c_int::MAX as u128) as libc::c_int
-    });
+    let ms = poll_ms(timeout);
     // SAFETY: `pfd` outlives the call.
     syscall!(poll(&mut pfd, 1, ms))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_positive_timeout_waits() {
+        assert!(!Deadline::new(None).waits());
+        assert!(!Deadline::new(Some(Duration::ZERO)).waits());
+        assert!(Deadline::new(Some(Duration::from_nanos(1))).waits());
+    }
+
+    #[test]
+    fn the_first_wait_gets_the_whole_timeout_and_later_ones_what_is_left() {
+        let timeout = Duration::from_millis(30);
+        let mut deadline = Deadline::new(Some(timeout));
+        assert_eq!(deadline.remaining(), Some(timeout));
+        std::thread::sleep(Duration::from_millis(40));
+        assert_eq!(deadline.remaining(), Some(Duration::ZERO));
+        assert_eq!(Deadline::new(None).remaining(), None);
+    }
+
+    #[test]
+    fn poll_timeouts_round_up_to_whole_milliseconds() {
+        assert_eq!(poll_ms(None), -1);
+        assert_eq!(poll_ms(Some(Duration::ZERO)), 0);
+        assert_eq!(poll_ms(Some(Duration::from_nanos(1))), 1);
+        assert_eq!(poll_ms(Some(Duration::from_micros(1500))), 2);
+        assert_eq!(
+            poll_ms(Some(Duration::from_secs(u64::MAX))),
+            libc::c_int::MAX
+        );
+    }
 }
