@@ -72,8 +72,8 @@ pub fn receive_bytes<T>(
 /// it.
 pub struct Unshared<T>(pub T);
 // SAFETY: see above; the pointee outlives the closure and is not shared.
+// (Closures borrow it mutably through `get`, so Send is all they need.)
 unsafe impl<T> Send for Unshared<T> {}
-unsafe impl<T> Sync for Unshared<T> {}
 
 impl<T> Unshared<T> {
     /// Through a method, so closures capture the whole wrapper (which is
