@@ -7,7 +7,7 @@ import array
 import socket as _std
 import time
 
-from . import _rnet
+from . import _notes, _rnet
 from ._sock import socket
 
 __all__ = [
@@ -83,7 +83,8 @@ def create_connection(
                 deadline = time.monotonic() + timeout
             if source_address:
                 sock.bind(source_address)
-            sock.connect(sa)
+            # The core's connect: the note names the caller's address, not sa.
+            _rnet.socket.connect(sock, sa)
             if left is not None:
                 sock.settimeout(timeout)  # the caller's timeout, not what was left
             exceptions.clear()
@@ -97,6 +98,8 @@ def create_connection(
     if exceptions:
         try:
             if not all_errors:
+                if isinstance(exceptions[0], ConnectionRefusedError):
+                    _notes.refused(address, exceptions[0])
                 raise exceptions[0]
             raise ExceptionGroup("create_connection failed", exceptions)
         finally:

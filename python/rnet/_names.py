@@ -8,10 +8,10 @@ the ``TypeError`` of a call with missing arguments.
 
 import socket as _std
 
-from . import _rnet
+from . import _notes, _rnet
 from ._sock import _intenum_converter
 
-__all__ = ["getaddrinfo", "getfqdn"]
+__all__ = ["getaddrinfo", "getfqdn", "gethostbyname", "gethostbyname_ex"]
 
 
 def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
@@ -24,10 +24,13 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
 
     family, type and proto narrow the answers; zero (the default) selects all.
     """
+    try:
+        found = _rnet.getaddrinfo(host, port, family, type, proto, flags)
+    except _std.gaierror as exc:
+        _notes.lookup(host, exc)
+        raise
     addrlist = []
-    for af, socktype, protocol, canonname, sa in _rnet.getaddrinfo(
-        host, port, family, type, proto, flags
-    ):
+    for af, socktype, protocol, canonname, sa in found:
         addrlist.append(
             (
                 _intenum_converter(af, _std.AddressFamily),
@@ -59,3 +62,23 @@ def getfqdn(name=""):
         if "." in candidate:
             return candidate
     return hostname
+
+
+def _noted_lookup(core):
+    """``core`` (a lookup of a host name) with the note for a name that does not resolve."""
+
+    def lookup(*args, **kwargs):
+        try:
+            return core(*args, **kwargs)
+        except _std.gaierror as exc:
+            _notes.lookup(args[0] if args else None, exc)
+            raise
+
+    lookup.__name__ = lookup.__qualname__ = core.__name__
+    lookup.__doc__ = core.__doc__
+    lookup.__module__ = "rnet"
+    return lookup
+
+
+gethostbyname = _noted_lookup(_rnet.gethostbyname)
+gethostbyname_ex = _noted_lookup(_rnet.gethostbyname_ex)
