@@ -21,8 +21,8 @@ from ._compose import (
     send_fds,
     socketpair,
 )
+from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the stdlib's)
 from ._rnet import getdefaulttimeout, setdefaulttimeout
-from ._notes import notes_enabled, set_notes
 from ._sock import SocketType, socket
 
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---

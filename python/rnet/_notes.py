@@ -23,7 +23,7 @@ __all__ = ["set_notes", "notes_enabled"]
 
 _enabled = os.environ.get("RNET_NOTES", "1").strip().lower() not in ("0", "off", "no", "false")
 
-PY2_HINT = "run this Python 2 program with: python -m rnet run --py2 SCRIPT"
+PY2_HINT = "run this Python 2 program with: python -m rnet run --py2 {script}"
 
 
 def set_notes(enabled):
@@ -178,7 +178,9 @@ def _two_arguments(call, args, exc):
 
 
 _NAME_ERRORS = {
-    getattr(_std, n) for n in ("EAI_NONAME", "EAI_NODATA", "EAI_AGAIN", "EAI_FAIL") if hasattr(_std, n)
+    getattr(_std, n)
+    for n in ("EAI_NONAME", "EAI_NODATA", "EAI_AGAIN", "EAI_FAIL")
+    if hasattr(_std, n)
 }
 
 
@@ -201,8 +203,3 @@ def lookup(host, exc):
     """Notes for a failed name lookup of ``host`` (gethostbyname, getaddrinfo, ...)."""
     if _enabled and isinstance(exc, _std.gaierror):
         _unresolved(host, exc)
-
-
-def closed_call(exc):
-    """The same note as :func:`closed`, for the Python layer."""
-    closed(exc)
