@@ -142,3 +142,25 @@ def test_python2_without_py2_gets_a_note_pointing_at_it(tmp_path, source, error)
     # Plain python says the same, without the note.
     plain = run_python([script], input="x\n")
     assert plain.stderr.splitlines()[-1] == lines[-2]
+
+
+def test_py2_spawned_children_run_translated_on_rnet(tmp_path):
+    script = tmp_path / "children2.py"
+    script.write_text(
+        "import multiprocessing, socket\n"
+        "def child(queue):\n"
+        "    a, b = socket.socketpair()\n"
+        "    a.send('from the child')\n"
+        "    queue.put(b.recv(80))\n"
+        "if __name__ == '__main__':\n"
+        "    ctx = multiprocessing.get_context('spawn')\n"
+        "    queue = ctx.Queue()\n"
+        "    p = ctx.Process(target=child, args=(queue,))\n"
+        "    p.start()\n"
+        "    print repr(queue.get(timeout=20))\n"
+        "    p.join(20)\n"
+        "    print p.exitcode\n"
+    )
+    result = run_python(["-m", "rnet", "run", "--py2", script], timeout=40)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["'from the child'", "0"]
