@@ -90,3 +90,8 @@ pub fn broadcast(py: Python<'_>, fd: RawFd, err: PyErr) -> PyErr {
     }
     err
 }
+
+/// A gaierror for the name `host` (gethostbyname and gethostbyname_ex).
+pub fn unresolved<'py>(py: Python<'py>, err: PyErr, host: &Bound<'py, PyAny>) -> PyErr {
+    add(py, err, "unresolved", std::slice::from_ref(host))
+}

@@ -54,13 +54,15 @@ from ._sock import SocketType, socket
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---
 # isort: split
 # Re-exported through _LOOKUP_NAMES, which ruff cannot see into.
-from ._names import getaddrinfo, getfqdn, gethostbyname, gethostbyname_ex  # noqa: F401
+from ._names import getaddrinfo, getfqdn  # noqa: F401
 from ._rnet import (  # noqa: F401
     CMSG_LEN,
     CMSG_SPACE,
     close,
     dup,
     gethostbyaddr,
+    gethostbyname,
+    gethostbyname_ex,
     gethostname,
     getnameinfo,
     getprotobyname,

@@ -83,8 +83,7 @@ def create_connection(
                 deadline = time.monotonic() + timeout
             if source_address:
                 sock.bind(source_address)
-            # The core's connect: the note names the caller's address, not sa.
-            _rnet.socket.connect(sock, sa)
+            sock.connect(sa)
             if left is not None:
                 sock.settimeout(timeout)  # the caller's timeout, not what was left
             exceptions.clear()

@@ -11,7 +11,7 @@ import socket as _std
 from . import _notes, _rnet
 from ._sock import _intenum_converter
 
-__all__ = ["getaddrinfo", "getfqdn", "gethostbyname", "gethostbyname_ex"]
+__all__ = ["getaddrinfo", "getfqdn"]
 
 
 def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
@@ -62,23 +62,3 @@ def getfqdn(name=""):
         if "." in candidate:
             return candidate
     return hostname
-
-
-def _noted_lookup(core):
-    """``core`` (a lookup of a host name) with the note for a name that does not resolve."""
-
-    def lookup(*args, **kwargs):
-        try:
-            return core(*args, **kwargs)
-        except _std.gaierror as exc:
-            _notes.lookup(args[0] if args else None, exc)
-            raise
-
-    lookup.__name__ = lookup.__qualname__ = core.__name__
-    lookup.__doc__ = core.__doc__
-    lookup.__module__ = "rnet"
-    return lookup
-
-
-gethostbyname = _noted_lookup(_rnet.gethostbyname)
-gethostbyname_ex = _noted_lookup(_rnet.gethostbyname_ex)

@@ -160,6 +160,9 @@ def connect(sock, args, exc, call="connect"):
 
 def refused(address, exc):
     """ECONNREFUSED from connect()/create_connection() to ``address``."""
+    # create_connection names the caller's address, not the one connect() saw.
+    notes = getattr(exc, "__notes__", [])
+    notes[:] = [n for n in notes if not n.startswith("rnet: nothing listens at ")]
     _add(
         exc,
         f"nothing listens at {address!r}: start the server first, "
@@ -197,6 +200,11 @@ def _unresolved(host, exc):
         f"the name {host!r} did not resolve to an address; check its spelling "
         f"(this machine's own names are {mine})",
     )
+
+
+def unresolved(exc, host):
+    """gethostbyname()/gethostbyname_ex() found no address for ``host`` (from the core)."""
+    lookup(host, exc)
 
 
 def lookup(host, exc):
