@@ -312,3 +312,37 @@ def test_a_call_that_succeeds_builds_no_note(monkeypatch, listener):
     with pytest.raises(OSError):
         a.recv(1)
     assert len(calls) == 1
+
+
+def test_connect_timeout():
+    import socket
+
+    # Linux drops a SYN when the listener's accept queue is full: with a backlog
+    # of 0, the one connection already queued fills it, so connect() waits.
+    with socket.socket() as listening:
+        listening.bind((HOST, 0))
+        listening.listen(0)
+        with socket.create_connection(listening.getsockname()):
+
+            def body(m):
+                with m.socket() as s:
+                    s.settimeout(0.2)
+                    s.connect(listening.getsockname())
+
+            check(body, timeout_note("connect()", "0.2 seconds", "the server did not answer"))
+
+
+def test_send_timeout():
+    def body(m):
+        a, b = m.socketpair()
+        with a, b:
+            a.setblocking(False)
+            for _ in range(10_000):  # fill the socket buffer
+                try:
+                    a.send(b"x" * 65536)
+                except BlockingIOError:
+                    break
+            a.settimeout(0.1)
+            a.send(b"x" * 65536)
+
+    check(body, timeout_note("the send", "0.1 seconds", "the other side did not take the data"))

@@ -253,7 +253,8 @@ def execute(body, py2=False):
     atexit.register(_exit_by_sigint)
     try:
         body()
-        sys.stdout.flush()
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, where a broken pipe can still end quietly
     except SystemExit:
         raise
     except BaseException as exc:
