@@ -13,6 +13,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyFloat, PyModule, PyString, PyTuple};
 
 use crate::sockopt;
+use crate::sys::syscall;
 
 static NOTES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
@@ -51,8 +52,12 @@ fn waited_for(fd: RawFd, writing: bool) -> &'static str {
     let mut peer: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
     let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
     // SAFETY: `peer` and `len` are valid for writes and outlive the call.
-    let rc = unsafe { libc::getpeername(fd, std::ptr::addr_of_mut!(peer).cast(), &mut len) };
-    if rc < 0 && flag(libc::SO_TYPE) == libc::SOCK_STREAM {
+    let unconnected = syscall!(getpeername(
+        fd,
+        std::ptr::addr_of_mut!(peer).cast(),
+        &mut len
+    ));
+    if unconnected.is_err() && flag(libc::SO_TYPE) == libc::SOCK_STREAM {
         "connect"
     } else {
         "write"
