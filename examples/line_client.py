@@ -1,10 +1,10 @@
 """The client of line_server.py, on rnet: send request lines, print each answer.
 
-Usage: python line_client.py [REQUEST ...]  (default: id name)
+Usage: python line_client.py [HOST [PORT [REQUEST ...]]]  (default: id name)
 
 Each request is sent as one line ending in ``\\r\\n``; the client then reads
 until it has the whole answer line and prints it as bytes, ``\\r\\n`` included.
-Environment: RNET_HOST (default 'localhost'), RNET_PORT (11267).
+Environment: RNET_HOST (used without HOST; default 'localhost'), RNET_PORT (11267).
 """
 # ruff: noqa: F403, F405
 
@@ -13,10 +13,12 @@ import sys
 
 from rnet import *
 
-hostname = os.environ.get("RNET_HOST", "localhost")  # on same host
-number = int(os.environ.get("RNET_PORT", "11267"))  # same port number
+# HOST and PORT: the command line, else RNET_HOST/RNET_PORT, else the slide's.
+args = sys.argv[1:]
+hostname = args[0] if args else os.environ.get("RNET_HOST", "localhost")  # on same host
+number = int(args[1] if len(args) > 1 else os.environ.get("RNET_PORT", "11267"))
 buffer = 80  # size of the buffer
-requests = sys.argv[1:] or ["id", "name"]
+requests = args[2:] or ["id", "name"]
 
 server_address = (hostname, number)
 client = socket(AF_INET, SOCK_STREAM)

@@ -6,17 +6,21 @@ the student's name, anything else with ``ERROR``; it stops when the client close
 Requests may arrive split over several recv() calls or several in one, so the
 server keeps the bytes after the last ``\\r\\n`` for the next round.
 
-Environment: RNET_HOST (default ''), RNET_PORT (11267), RNET_STUDENT_ID,
+Usage: python line_server.py [HOST [PORT]].
+Environment: RNET_HOST (used without HOST; default ''), RNET_PORT (11267), RNET_STUDENT_ID,
 RNET_STUDENT_NAME.
 """
 # ruff: noqa: F403, F405
 
 import os
+import sys
 
 from rnet import *
 
-hostname = os.environ.get("RNET_HOST", "")  # blank so any address can be used
-number = int(os.environ.get("RNET_PORT", "11267"))  # number for the port
+# HOST and PORT: the command line, else RNET_HOST/RNET_PORT, else the slide's.
+args = sys.argv[1:]
+hostname = args[0] if args else os.environ.get("RNET_HOST", "")  # blank so any address can be used
+number = int(args[1] if len(args) > 1 else os.environ.get("RNET_PORT", "11267"))
 buffer = 80  # size of the buffer
 student_id = os.environ.get("RNET_STUDENT_ID", "123456789")
 student_name = os.environ.get("RNET_STUDENT_NAME", "Ada Lovelace")

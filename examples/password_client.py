@@ -2,16 +2,20 @@
 
 The client asks for a password, sends it, and prints the server's answer
 (``access granted`` or ``access denied``).
-Environment: RNET_HOST (default 'localhost'), RNET_PORT (11267).
+Usage: python password_client.py [HOST [PORT]].
+Environment: RNET_HOST (used without HOST; default 'localhost'), RNET_PORT (11267).
 """
 # ruff: noqa: F403, F405
 
 import os
+import sys
 
 from rnet import *
 
-hostname = os.environ.get("RNET_HOST", "localhost")  # on same host
-number = int(os.environ.get("RNET_PORT", "11267"))  # same port number
+# HOST and PORT: the command line, else RNET_HOST/RNET_PORT, else the slide's.
+args = sys.argv[1:]
+hostname = args[0] if args else os.environ.get("RNET_HOST", "localhost")  # on same host
+number = int(args[1] if len(args) > 1 else os.environ.get("RNET_PORT", "11267"))
 buffer = 80  # size of the buffer
 
 server_address = (hostname, number)

@@ -2,17 +2,21 @@
 
 The slide's program with ``from rnet import *`` where it has ``from socket import *``
 (and Python 3's print()). It waits for one connection, receives at most 80 bytes,
-sends them back and closes. Host and port come from RNET_HOST and RNET_PORT
-(defaults: the slide's '' and 11267), so tests can pick a free port.
+sends them back and closes. Usage: python tcp_server.py [HOST [PORT]]: host
+and port from the command line, else RNET_HOST and RNET_PORT, else the slide's
+'' and 11267.
 """
 # ruff: noqa: F403, F405
 
 import os
+import sys
 
 from rnet import *
 
-hostname = os.environ.get("RNET_HOST", "")  # blank so any address can be used
-number = int(os.environ.get("RNET_PORT", "11267"))  # number for the port
+# HOST and PORT: the command line, else RNET_HOST/RNET_PORT, else the slide's.
+args = sys.argv[1:]
+hostname = args[0] if args else os.environ.get("RNET_HOST", "")  # blank so any address can be used
+number = int(args[1] if len(args) > 1 else os.environ.get("RNET_PORT", "11267"))
 buffer = 80  # size of the buffer
 
 server_address = (hostname, number)

@@ -5,19 +5,23 @@ echoes what its client sends until the client closes its side. The server runs
 until Ctrl-C (SIGINT) or SIGTERM, or until it has accepted RNET_MAX_CONNECTIONS
 connections (then it waits for their threads and exits).
 
-Environment: RNET_HOST (default ''), RNET_PORT (11267), RNET_MAX_CONNECTIONS
+Usage: python threaded_server.py [HOST [PORT]].
+Environment: RNET_HOST (used without HOST; default ''), RNET_PORT (11267), RNET_MAX_CONNECTIONS
 (default 0: no limit).
 """
 # ruff: noqa: F403, F405
 
 import os
 import signal
+import sys
 import threading
 
 from rnet import *
 
-hostname = os.environ.get("RNET_HOST", "")  # blank so any address can be used
-number = int(os.environ.get("RNET_PORT", "11267"))  # number for the port
+# HOST and PORT: the command line, else RNET_HOST/RNET_PORT, else the slide's.
+args = sys.argv[1:]
+hostname = args[0] if args else os.environ.get("RNET_HOST", "")  # blank so any address can be used
+number = int(args[1] if len(args) > 1 else os.environ.get("RNET_PORT", "11267"))
 buffer = 80  # size of the buffer
 max_connections = int(os.environ.get("RNET_MAX_CONNECTIONS", "0"))
 client_timeout = 60.0  # a silent client cannot hold its thread for ever

@@ -174,8 +174,7 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 fn bytes_like_hint(obj: &Bound<'_, PyAny>, err: PyErr) -> PyErr {
     let py = obj.py();
     if obj.is_instance_of::<pyo3::types::PyString>() && err.is_instance_of::<PyTypeError>(py) {
-        let note = "rnet: sockets carry bytes; encode the text first, e.g. data.encode()";
-        let _ = err.value(py).call_method1("add_note", (note,));
+        return crate::notes::add(py, err, "send_text", &[]);
     }
     err
 }

@@ -56,7 +56,8 @@ impl FdCell {
 
     /// Holds the fd for one call, or `OSError(EBADF)` once closed.
     pub fn guard(&self) -> PyResult<FdGuard<'_>> {
-        self.try_guard().ok_or_else(|| error::os_error(libc::EBADF))
+        self.try_guard()
+            .ok_or_else(|| crate::notes::closed(error::os_error(libc::EBADF)))
     }
 
     /// Holds the fd for one call; `None` once closed.

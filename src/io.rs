@@ -12,7 +12,7 @@ use crate::args::{self, CInt, CSsize};
 use crate::buffer;
 use crate::socket::{with_sock, Socket};
 use crate::wait::{self, Interest};
-use crate::{addr, audit, msg, sockopt};
+use crate::{addr, audit, msg, notes};
 
 impl Socket {
     /// The flags for one send/recv call. A socket with a timeout asks for a
@@ -236,7 +236,7 @@ impl Socket {
             wait::call(py, &fd, Interest::Write, &mut deadline, || {
                 with_sock(&fd, |s| s.send_to_with_flags(bytes, &target, flags))
             })
-            .map_err(|err| sockopt::broadcast_hint(py, fd.raw(), err))
+            .map_err(|err| notes::broadcast(py, fd.raw(), err))
         })?
     }
 

@@ -18,6 +18,7 @@ mod lookup;
 mod msg;
 mod names;
 mod netdb;
+mod notes;
 mod resolver;
 mod services;
 mod socket;

@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use socket2::SockAddr;
 
 use crate::netdb::{self, HostEntry};
-use crate::{addr, addrinfo, args, audit, error, resolver, services};
+use crate::{addr, addrinfo, args, audit, error, notes, resolver, services};
 
 /// gethostname() -> string
 ///
@@ -86,7 +86,8 @@ fn gethostbyname(
     let given = args::varargs("gethostbyname", args, kwargs, 1, 1)?;
     let name = args::c_idna(&given[0], "gethostbyname", 1)?;
     audit::audit(py, c"socket.gethostbyname", &[&given[0]])?;
-    let sa = addr::resolve_host(py, &name, libc::AF_INET)?;
+    let sa = addr::resolve_host(py, &name, libc::AF_INET)
+        .map_err(|err| notes::unresolved(py, err, &given[0]))?;
     Ok(ipv4_of(&sa).to_string())
 }
 
@@ -106,7 +107,8 @@ fn gethostbyname_ex<'py>(
     audit::audit(py, c"socket.gethostbyname", &[&given[0]])?;
     // CPython resolves the name once through getaddrinfo first: its errors
     // (gaierror) come before the host database's (herror).
-    let sa = addr::resolve_host(py, &name, libc::AF_INET)?;
+    let sa = addr::resolve_host(py, &name, libc::AF_INET)
+        .map_err(|err| notes::unresolved(py, err, &given[0]))?;
     let entry = resolver::run(py, move || netdb::host_by_name(&name))?;
     host_tuple(py, entry, i32::from(sa.family()))
 }

@@ -79,7 +79,7 @@ impl Socket {
         match wait::connect(py, &fd, this.timeout(), &target) {
             Ok(()) => Ok(0),
             Err(Failure::Os(err)) => Ok(err.raw_os_error().unwrap_or(libc::EIO)),
-            Err(other) => Err(other.into()),
+            Err(other) => Err(other.noted(py, &fd, Interest::Write, this.timeout())),
         }
     }
 }

@@ -116,18 +116,3 @@ pub fn set<'a>(
     .map_err(error::from_io)?;
     Ok(())
 }
-
-/// EACCES from sendto is nearly always a broadcast without SO_BROADCAST: keep
-/// CPython's PermissionError and errno, and add a note (PEP 678) naming the fix.
-pub fn broadcast_hint(py: Python<'_>, fd: RawFd, err: PyErr) -> PyErr {
-    let denied = err
-        .value(py)
-        .getattr("errno")
-        .and_then(|e| e.extract::<i32>())
-        .is_ok_and(|e| e == libc::EACCES);
-    if denied && int(fd, libc::SOL_SOCKET, libc::SO_BROADCAST).is_ok_and(|on| on == 0) {
-        let note = "rnet: broadcasting needs sock.setsockopt(SOL_SOCKET, SO_BROADCAST, 1) first";
-        let _ = err.value(py).call_method1("add_note", (note,));
-    }
-    err
-}

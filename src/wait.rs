@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use socket2::SockAddr;
 
-use crate::error;
 use crate::fd::FdGuard;
 use crate::socket::with_sock;
 use crate::sys::syscall;
+use crate::{error, notes};
 
 /// Which readiness a call waits for.
 #[derive(Clone, Copy)]
@@ -99,6 +99,26 @@ impl From<Failure> for PyErr {
     }
 }
 
+impl Failure {
+    /// The Python exception; a timeout gets the note on which call waited and
+    /// how long (notes.rs), read from the socket while the guard holds it.
+    pub fn noted(
+        self,
+        py: Python<'_>,
+        fd: &FdGuard<'_>,
+        interest: Interest,
+        timeout: Option<Duration>,
+    ) -> PyErr {
+        match self {
+            Failure::TimedOut => {
+                let writing = matches!(interest, Interest::Write);
+                notes::timed_out(py, error::timed_out(), fd.raw(), writing, timeout)
+            }
+            other => other.into(),
+        }
+    }
+}
+
 impl From<PyErr> for Failure {
     fn from(err: PyErr) -> Failure {
         Failure::Raised(err)
@@ -119,7 +139,9 @@ where
     F: FnMut() -> io::Result<T> + Send,
     T: Send,
 {
-    Ok(sock_call(py, fd, interest, deadline, false, op)?)
+    let timeout = deadline.timeout;
+    sock_call(py, fd, interest, deadline, false, op)
+        .map_err(|failure| failure.noted(py, fd, interest, timeout))
 }
 
 /// CPython's `sock_call_ex`, step for step: with a timeout (or for a

@@ -88,8 +88,11 @@ def python_env(extra=None):
     return env
 
 
-def run_python(args, *, input=None, env=None, cwd=None, timeout=TIMEOUT, text=True):
-    """Run ``sys.executable *args`` to completion; return the CompletedProcess.
+def run_python(
+    args, *, input=None, env=None, cwd=None, timeout=TIMEOUT, text=True, executable=None
+):
+    """Run ``sys.executable *args`` (or ``executable *args``) to completion; return
+    the CompletedProcess.
 
     Output is text (universal newlines: ``\r\n`` reads as ``\n``) unless
     ``text=False``. ``env`` entries are added to the environment (see
@@ -97,7 +100,7 @@ def run_python(args, *, input=None, env=None, cwd=None, timeout=TIMEOUT, text=Tr
     that) and TimeoutExpired propagates, failing the test.
     """
     return subprocess.run(
-        [sys.executable, *map(str, args)],
+        [executable or sys.executable, *map(str, args)],
         input=input,
         capture_output=True,
         text=text,
@@ -119,8 +122,8 @@ class Process:
             rc, out, err = server.finish()
     """
 
-    def __init__(self, args, *, env=None, cwd=None, stdin=subprocess.DEVNULL):
-        self.args = [sys.executable, *map(str, args)]
+    def __init__(self, args, *, env=None, cwd=None, stdin=subprocess.DEVNULL, executable=None):
+        self.args = [executable or sys.executable, *map(str, args)]
         self.popen = subprocess.Popen(
             self.args,
             stdin=stdin,

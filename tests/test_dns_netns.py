@@ -312,3 +312,57 @@ def test_ctrl_c_interrupts_hung_lookup(netns, call):
         assert "returned" not in client.seen
     finally:
         netns.stop_all()
+
+
+# --- the note on a name that does not resolve (rnet/_notes.py) ------------------
+
+NOTE_PROBE = """
+import json, socket, sys
+import rnet
+sys.path.insert(0, {tests!r})
+from diff import outcome
+for case in json.loads(sys.argv[1]):
+    got = [outcome(lambda: eval(case, {{"m": mod}})) for mod in (socket, rnet)]
+    notes = []
+    for mod in (socket, rnet):
+        try:
+            eval(case, {{"m": mod}})
+        except Exception as exc:
+            notes.append(getattr(exc, "__notes__", []))
+    print(json.dumps({{"case": case, "same": got[0] == got[1], "notes": notes,
+                      "host": socket.gethostname()}}), flush=True)
+print("done", flush=True)
+"""
+
+UNRESOLVED_CASES = [
+    "m.socket().connect(('nonexistent.invalid', 11267))",
+    "m.create_connection(('nonexistent.invalid', 11267))",
+    "m.gethostbyname('nonexistent.invalid')",
+    "m.gethostbyname_ex('nonexistent.invalid')",
+    "m.getaddrinfo('nonexistent.invalid', 80)",
+    "m.socket().bind(('nonexistent.invalid', 0))",
+]
+
+
+def test_unresolved_name_gets_a_note(netns):
+    server = netns.responder("nxdomain")
+    try:
+        client = netns.start(
+            sys.executable, "-c", NOTE_PROBE.format(tests=str(HERE)), json.dumps(UNRESOLVED_CASES)
+        )
+        results = [json.loads(client.wait_line("{", timeout=30)) for _ in UNRESOLVED_CASES]
+        client.wait_line("done")
+    finally:
+        netns.stop_all()
+        del server
+    for result in results:
+        here = result["host"]
+        assert result["same"], result
+        assert result["notes"] == [
+            [],
+            [
+                "rnet: the name 'nonexistent.invalid' did not resolve to an address; check its "
+                f"spelling (this machine's own names are 'localhost' and socket.gethostname() "
+                f"({here!r}))"
+            ],
+        ], result

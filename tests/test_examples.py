@@ -103,7 +103,7 @@ def test_line_protocol(student, expected_id, expected_name):
     answers = [expected_id, expected_name, b"ERROR", b"ERROR", expected_id]
     with Process([EXAMPLES / "line_server.py"], env=server_env(port, **student)) as server:
         server.wait_for_line("server waits for connection")
-        client = run_python([EXAMPLES / "line_client.py", *requests], env={"RNET_PORT": port})
+        client = run_python([EXAMPLES / "line_client.py", "localhost", port, *requests])
         rc, out, err = server.finish()
 
     assert client.returncode == 0, client.stderr
@@ -224,7 +224,7 @@ def test_threaded_server_twenty_concurrent_clients():
             # All clients are started before any is waited for.
             clients = [
                 stack.enter_context(
-                    Process([EXAMPLES / "threaded_client.py", message], env={"RNET_PORT": port})
+                    Process([EXAMPLES / "threaded_client.py", "localhost", port, message])
                 )
                 for message in messages
             ]
@@ -331,3 +331,24 @@ def test_http_client_reports_missing_page(tmp_path, http_server):
     client = run_python([EXAMPLES / "http_client.py", "127.0.0.1", http_server, "/juliet.txt"])
     assert client.returncode == 0, client.stderr
     assert client.stdout.startswith("HTTP/1.0 404 ")
+
+
+@pytest.mark.parametrize(
+    ("server", "client", "typed", "expected"),
+    [
+        ("tcp_server.py", "tcp_client.py", "hi\n", "client received  b'hi'"),
+        ("line_server.py", "line_client.py", None, "and received  b'123456789\\r\\n'"),
+        ("password_server.py", "password_client.py", "open sesame\n", "access granted"),
+    ],
+)
+def test_host_and_port_from_the_command_line(server, client, typed, expected):
+    # The README: host and port come from the command line (over the environment).
+    port = free_port()
+    decoy = {"RNET_HOST": "192.0.2.1", "RNET_PORT": "1"}  # would fail if read
+    with Process([EXAMPLES / server, "127.0.0.1", port], env=decoy) as proc:
+        proc.wait_for_line("server waits for connection")
+        result = run_python([EXAMPLES / client, "127.0.0.1", port], input=typed, env=decoy)
+        rc, out, err = proc.finish()
+    assert result.returncode == 0, result.stderr
+    assert rc == 0, err
+    assert expected in result.stdout

@@ -3,6 +3,32 @@
 ``import rnet as socket`` or ``from rnet import *`` runs a socket program on
 rnet unchanged. Exceptions and enums are the stdlib's own objects, so
 ``except socket.timeout:`` and ``except socket.gaierror:`` catch rnet's errors.
+
+What it holds (the same names as the stdlib's socket module):
+
+- the socket class: ``socket`` (``SocketType`` is its core), with accept,
+  bind, connect, listen, recv/recvfrom/recv_into, send/sendall/sendto,
+  sendmsg/recvmsg, makefile, sendfile, settimeout, setsockopt, close, ...;
+- making sockets: socketpair, fromfd, create_connection, create_server,
+  has_dualstack_ipv6, send_fds, recv_fds;
+- lookups: gethostname, gethostbyname, gethostbyname_ex, gethostbyaddr,
+  getfqdn, getaddrinfo, getnameinfo, getservbyname, getservbyport,
+  getprotobyname, sethostname;
+- conversions: inet_aton, inet_ntoa, inet_pton, inet_ntop, htons, ntohs,
+  htonl, ntohl, if_nameindex, if_nametoindex, if_indextoname, CMSG_LEN,
+  CMSG_SPACE; getdefaulttimeout, setdefaulttimeout, close, dup;
+- the constants (AF_*, SOCK_*, SOL_*, SO_*, ...) and error, timeout,
+  gaierror, herror.
+
+Errors keep the stdlib's class, args and message; for the mistakes every
+course sees (address in use, connection refused, a str sent, a closed socket,
+a timeout, ...) they carry a note (PEP 678) naming the fix. ``set_notes(False)``
+or the environment variable ``RNET_NOTES=0`` turns the notes off.
+
+From the shell: ``python -m rnet demo`` runs the lecture's TCP server and
+client on rnet; ``python -m rnet run SCRIPT [ARGS...]`` (or ``run -m MODULE``)
+runs an unmodified program with its ``import socket`` giving rnet, and
+``run --py2 SCRIPT`` runs the course's Python 2 slides as printed.
 """
 
 import socket as _std
@@ -21,6 +47,7 @@ from ._compose import (
     send_fds,
     socketpair,
 )
+from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the stdlib's)
 from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 

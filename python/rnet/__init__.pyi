@@ -20,3 +20,7 @@ from socket import (
 from socket import (
     socket as socket,
 )
+
+# rnet's own: the teaching notes' switch (python/rnet/_notes.py).
+def set_notes(enabled: bool) -> bool: ...
+def notes_enabled() -> bool: ...

@@ -7,7 +7,7 @@ import array
 import socket as _std
 import time
 
-from . import _rnet
+from . import _notes, _rnet
 from ._sock import socket
 
 __all__ = [
@@ -97,6 +97,8 @@ def create_connection(
     if exceptions:
         try:
             if not all_errors:
+                if isinstance(exceptions[0], ConnectionRefusedError):
+                    _notes.refused(address, exceptions[0])
                 raise exceptions[0]
             raise ExceptionGroup("create_connection failed", exceptions)
         finally:

@@ -8,7 +8,7 @@ the ``TypeError`` of a call with missing arguments.
 
 import socket as _std
 
-from . import _rnet
+from . import _notes, _rnet
 from ._sock import _intenum_converter
 
 __all__ = ["getaddrinfo", "getfqdn"]
@@ -24,10 +24,13 @@ def getaddrinfo(host, port, family=0, type=0, proto=0, flags=0):
 
     family, type and proto narrow the answers; zero (the default) selects all.
     """
+    try:
+        found = _rnet.getaddrinfo(host, port, family, type, proto, flags)
+    except _std.gaierror as exc:
+        _notes.lookup(host, exc)
+        raise
     addrlist = []
-    for af, socktype, protocol, canonname, sa in _rnet.getaddrinfo(
-        host, port, family, type, proto, flags
-    ):
+    for af, socktype, protocol, canonname, sa in found:
         addrlist.append(
             (
                 _intenum_converter(af, _std.AddressFamily),

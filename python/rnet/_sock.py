@@ -6,11 +6,12 @@ call; this layer adds the context manager, ``accept`` wrapping the new fd,
 ``ResourceWarning`` for sockets that are never closed.
 """
 
+import errno
 import io
 import os
 import socket as _std
 
-from . import _rnet
+from . import _notes, _rnet
 
 __all__ = ["socket", "SocketType"]
 
@@ -23,6 +24,14 @@ def _intenum_converter(value, enum_klass):
         return enum_klass(value)
     except ValueError:
         return value
+
+
+def _one_argument(name, args, kwargs):
+    # CPython's METH_O wording, which PyO3's argument parser does not use.
+    if kwargs:
+        raise TypeError(f"socket.{name}() takes no keyword arguments")
+    if len(args) != 1:
+        raise TypeError(f"socket.{name}() takes exactly one argument ({len(args)} given)")
 
 
 class socket(_rnet.socket):
@@ -89,6 +98,49 @@ class socket(_rnet.socket):
         sock = self.__class__(self.family, self.type, self.proto, fileno=fd)
         sock.settimeout(self.gettimeout())
         return sock
+
+    def bind(self, *args, **kwargs):
+        """bind(address)
+
+        Bind the socket to a local address.  For IP sockets, the address is a
+        pair (host, port); the host must refer to the local host. For raw packet
+        sockets the address is a tuple (ifname, proto [,pkttype [,hatype [,addr]]])
+        """
+        try:
+            _one_argument("bind", args, kwargs)
+            _rnet.socket.bind(self, *args)
+        except Exception as exc:
+            _notes.bind(self, args, exc)
+            raise
+
+    def connect(self, *args, **kwargs):
+        """connect(address)
+
+        Connect the socket to a remote address.  For IP sockets, the address
+        is a pair (host, port).
+        """
+        try:
+            _one_argument("connect", args, kwargs)
+            _rnet.socket.connect(self, *args)
+        except Exception as exc:
+            if getattr(exc, "errno", None) == errno.EBADF and self._closed:
+                _notes.closed(exc)
+            else:
+                _notes.connect(self, args, exc)
+            raise
+
+    def connect_ex(self, *args, **kwargs):
+        """connect_ex(address) -> errno
+
+        This is like connect(address), but returns an error code (the errno value)
+        instead of raising an exception when an error occurs.
+        """
+        try:
+            _one_argument("connect_ex", args, kwargs)
+            return _rnet.socket.connect_ex(self, *args)
+        except Exception as exc:
+            _notes.connect(self, args, exc, "connect_ex")
+            raise
 
     def accept(self):
         """accept() -> (socket object, address info)
