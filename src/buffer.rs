@@ -242,3 +242,54 @@ impl Drop for WritableViews {
         }
     }
 }
+
+/// One bytes-like object held for reading across a GIL-free call (for
+/// `sendmmsg`, which sends many at once): `bytes` directly, anything else as
+/// an exported buffer, which keeps a `bytearray` from being resized until the
+/// view is dropped. Errors are those of [`with_readable`].
+pub enum ReadableView<'py> {
+    Bytes(Bound<'py, PyBytes>),
+    // Boxed so the exported view never moves (an exporter may point into it).
+    View(Box<MaybeUninit<ffi::Py_buffer>>),
+}
+
+impl<'py> ReadableView<'py> {
+    pub fn new(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        if let Ok(bytes) = obj.cast::<PyBytes>() {
+            return Ok(ReadableView::Bytes(bytes.clone()));
+        }
+        let mut view = Box::new(MaybeUninit::<ffi::Py_buffer>::uninit());
+        // SAFETY: on success the view is initialised; Drop releases it once.
+        if unsafe { ffi::PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), ffi::PyBUF_SIMPLE) }
+            != 0
+        {
+            return Err(bytes_like_hint(obj, PyErr::fetch(obj.py())));
+        }
+        Ok(ReadableView::View(view))
+    }
+
+    /// The bytes, valid while `self` lives.
+    pub fn as_slice(&self) -> &[u8] {
+        match self {
+            ReadableView::Bytes(b) => b.as_bytes(),
+            ReadableView::View(view) => {
+                // SAFETY: initialised by GetBuffer; the exporter keeps `len`
+                // bytes at `buf` until the release in Drop.
+                let v = unsafe { view.assume_init_ref() };
+                if v.len == 0 {
+                    return &[];
+                }
+                unsafe { std::slice::from_raw_parts(v.buf as *const u8, v.len as usize) }
+            }
+        }
+    }
+}
+
+impl Drop for ReadableView<'_> {
+    fn drop(&mut self) {
+        if let ReadableView::View(view) = self {
+            // SAFETY: initialised by GetBuffer and released exactly once.
+            unsafe { ffi::PyBuffer_Release(view.assume_init_mut()) };
+        }
+    }
+}

@@ -15,6 +15,9 @@ mod fd;
 mod ffi;
 mod io;
 mod lookup;
+// sendmmsg/recvmmsg and UDP GSO/GRO are Linux's; elsewhere the methods are absent.
+#[cfg(target_os = "linux")]
+mod mmsg;
 mod msg;
 mod names;
 mod netdb;
@@ -55,5 +58,7 @@ fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     constants::register(m)?;
     names::register(m)?;
     convert::register(m)?;
+    #[cfg(target_os = "linux")]
+    mmsg::register(m)?;
     Ok(())
 }
