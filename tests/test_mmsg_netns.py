@@ -40,7 +40,8 @@ SENDER = textwrap.dedent(
         s.bind(("", 0))
         batch = []
         for i in range(64):
-            batch.append((bytes([65 + i % 26]) * (i + 1), ("hostb" if i % 2 == 0 else "hostc", PORT)))
+            host = "hostb" if i % 2 == 0 else "hostc"
+            batch.append((bytes([65 + i % 26]) * (i + 1), (host, PORT)))
         print("sent", s.sendmmsg(batch), flush=True)
         s.connect(("hostb", PORT))
         s.setsockopt(rnet.SOL_UDP, rnet.UDP_SEGMENT, 1400)
