@@ -12,6 +12,7 @@
 //! after a datagram arrives (see BUGS in recvmmsg(2)); the socket's timeout
 //! works through `wait::call` as for every other call.
 
+use std::cell::RefCell;
 use std::io;
 use std::mem::{self, MaybeUninit};
 use std::os::fd::RawFd;
@@ -150,15 +151,74 @@ fn recv_batch(
     })
 }
 
-/// The sender of message `hdr`, whose name the kernel wrote into `name`.
-fn sender<'py>(
-    py: Python<'py>,
-    hdr: &libc::mmsghdr,
-    name: SockAddrStorage,
-) -> PyResult<Bound<'py, PyAny>> {
-    // SAFETY: the kernel wrote `msg_namelen` bytes of address into `name`.
-    let from = unsafe { SockAddr::new(name, hdr.msg_hdr.msg_namelen) };
-    addr::to_python(py, &from)
+/// The Python form of each message's sender. Consecutive datagrams usually
+/// come from one peer, so an address equal to the previous one reuses its
+/// (immutable) tuple instead of formatting it again.
+struct Senders<'py> {
+    last: Option<(SockAddr, Bound<'py, PyAny>)>,
+}
+
+impl<'py> Senders<'py> {
+    fn new() -> Self {
+        Senders { last: None }
+    }
+
+    /// The sender of message `hdr`, whose name the kernel wrote into `name`.
+    fn of(
+        &mut self,
+        py: Python<'py>,
+        hdr: &libc::mmsghdr,
+        name: SockAddrStorage,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // SAFETY: the kernel wrote `msg_namelen` bytes of address into `name`.
+        let from = unsafe { SockAddr::new(name, hdr.msg_hdr.msg_namelen) };
+        if let Some((addr, obj)) = &self.last {
+            if *addr == from {
+                return Ok(obj.clone());
+            }
+        }
+        let obj = addr::to_python(py, &from)?;
+        self.last = Some((from, obj.clone()));
+        Ok(obj)
+    }
+}
+
+/// Receive buffers up to this size are kept per thread between calls: a
+/// batch of 64 x 2 KiB is 128 KiB, where malloc switches to mmap, and a
+/// fresh mapping per call costs a page fault per slot touched.
+const KEEP_SCRATCH: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: RefCell<Vec<MaybeUninit<u8>>> = const { RefCell::new(Vec::new()) };
+}
+
+fn fresh_space(total: usize) -> PyResult<Vec<MaybeUninit<u8>>> {
+    let mut space = Vec::new();
+    space
+        .try_reserve_exact(total)
+        .map_err(|_| PyMemoryError::new_err(()))?;
+    space.resize(total, MaybeUninit::uninit());
+    Ok(space)
+}
+
+/// Calls `f` with `total` bytes of uninitialised scratch space.
+fn with_scratch<R>(
+    total: usize,
+    f: impl FnOnce(&mut [MaybeUninit<u8>]) -> PyResult<R>,
+) -> PyResult<R> {
+    if total > KEEP_SCRATCH {
+        return f(&mut fresh_space(total)?);
+    }
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut space) => {
+            if space.len() < total {
+                space.resize(total, MaybeUninit::uninit());
+            }
+            f(&mut space[..total])
+        }
+        // A signal handler on this thread that calls recvmmsg while we wait.
+        Err(_) => f(&mut fresh_space(total)?),
+    })
 }
 
 fn check_count(n: isize, what: &str) -> PyResult<usize> {
@@ -286,35 +346,32 @@ impl Socket {
         let total = vlen
             .checked_mul(bufsize)
             .ok_or_else(|| PyMemoryError::new_err(()))?;
-        let mut space: Vec<MaybeUninit<u8>> = Vec::new();
-        space
-            .try_reserve_exact(total)
-            .map_err(|_| PyMemoryError::new_err(()))?;
-        // SAFETY: MaybeUninit needs no initialisation; the kernel writes it.
-        unsafe { space.set_len(total) };
-        let base = space.as_mut_ptr();
-        let mut iov: Vec<libc::iovec> = (0..vlen)
-            .map(|i| libc::iovec {
-                // SAFETY: slot i lies inside `space` (vlen * bufsize bytes).
-                iov_base: unsafe { base.add(i * bufsize) }.cast(),
-                iov_len: bufsize,
-            })
-            .collect();
-        let mut names: Vec<SockAddrStorage> =
-            (0..vlen).map(|_| SockAddrStorage::zeroed()).collect();
-        let mut hdrs: Vec<libc::mmsghdr> = (0..vlen).map(|_| empty_header()).collect();
-        for (hdr, v) in hdrs.iter_mut().zip(iov.iter_mut()) {
-            hdr.msg_hdr.msg_iov = v;
-            hdr.msg_hdr.msg_iovlen = 1;
-        }
-        let n = recv_batch(py, self, &mut hdrs, &mut names, flags.0)?;
-        let list = PyList::empty(py);
-        for (i, (hdr, name)) in hdrs.iter().zip(names).take(n).enumerate() {
-            let slot = &space[i * bufsize..(i + 1) * bufsize];
-            let data = datagram(py, slot, hdr.msg_len as usize);
-            list.append((data, sender(py, hdr, name)?))?;
-        }
-        Ok(list)
+        with_scratch(total, |space| {
+            let base = space.as_mut_ptr();
+            let mut iov: Vec<libc::iovec> = (0..vlen)
+                .map(|i| libc::iovec {
+                    // SAFETY: slot i lies inside `space` (vlen * bufsize bytes).
+                    iov_base: unsafe { base.add(i * bufsize) }.cast(),
+                    iov_len: bufsize,
+                })
+                .collect();
+            let mut names: Vec<SockAddrStorage> =
+                (0..vlen).map(|_| SockAddrStorage::zeroed()).collect();
+            let mut hdrs: Vec<libc::mmsghdr> = (0..vlen).map(|_| empty_header()).collect();
+            for (hdr, v) in hdrs.iter_mut().zip(iov.iter_mut()) {
+                hdr.msg_hdr.msg_iov = v;
+                hdr.msg_hdr.msg_iovlen = 1;
+            }
+            let n = recv_batch(py, self, &mut hdrs, &mut names, flags.0)?;
+            let list = PyList::empty(py);
+            let mut senders = Senders::new();
+            for (i, (hdr, name)) in hdrs.iter().zip(names).take(n).enumerate() {
+                let slot = &space[i * bufsize..(i + 1) * bufsize];
+                let data = datagram(py, slot, hdr.msg_len as usize);
+                list.append((data, senders.of(py, hdr, name)?))?;
+            }
+            Ok(list)
+        })
     }
 
     /// recvmmsg_into(buffers[, flags]) -> [(nbytes, address), ...]
@@ -345,8 +402,9 @@ impl Socket {
         }
         let n = recv_batch(py, self, &mut hdrs, &mut names, flags.0)?;
         let list = PyList::empty(py);
+        let mut senders = Senders::new();
         for (hdr, name) in hdrs.iter().zip(names).take(n) {
-            list.append((hdr.msg_len as usize, sender(py, hdr, name)?))?;
+            list.append((hdr.msg_len as usize, senders.of(py, hdr, name)?))?;
         }
         Ok(list)
     }

@@ -20,7 +20,7 @@ import pytest
 import rnet
 
 from diff import outcome
-from helpers import LOCAL_NAME, Process
+from helpers import EXAMPLES, LOCAL_NAME, Process, run_python
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux calls")
 
@@ -511,3 +511,36 @@ def test_sigint_interrupts_recvmmsg(tmp_path, timeout, call):
     assert rc == -signal.SIGINT, err
     assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
     assert f"sock.{call}" in err
+
+
+# --- examples/udp_batch.py -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("recv_opts", "send_opts", "expected"),
+    [
+        ([], [], "sent 40 datagrams in one sendmmsg"),
+        ([], ["--gso"], "sent 40 segments of 1400 bytes in one send (GSO)"),
+        (["--gro"], ["--gso"], "sent 40 segments of 1400 bytes in one send (GSO)"),
+    ],
+    ids=["mmsg", "gso", "gso+gro"],
+)
+def test_udp_batch_example(recv_opts, send_opts, expected):
+    receiver = [EXAMPLES / "udp_batch.py", "recv", LO4, 0, "--timeout", 10, *recv_opts]
+    with Process(receiver) as rx:
+        port = int(rx.wait_for_line("listening on ").rsplit(":", 1)[1])
+        done = run_python([EXAMPLES / "udp_batch.py", "send", LO4, port, *send_opts])
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == [expected]
+        rc, out, err = rx.finish()
+    assert rc == 0, err
+    lines = out.splitlines()
+    assert lines[-1] == "received 40 datagrams"
+    if recv_opts:  # GRO: the GSO send comes back as one buffer
+        assert (
+            lines[1]
+            == f"40 datagram(s) of up to 1400 bytes in one read from {LO4}:"
+            + (lines[1].rsplit(":", 1)[1])
+        )
+    else:
+        assert all(" in one recvmmsg from 127.0.0.1:" in line for line in lines[1:-1])
