@@ -7,6 +7,7 @@ Usage::
     python bench/bench_mmsg.py                  # ~30 s
     taskset -c 0 python bench/bench_mmsg.py     # both ends on one CPU
     python bench/bench_mmsg.py --quick -v
+    python bench/bench_mmsg.py --floor          # also the same loop in C (needs cc)
 
 Each workload moves datagrams from one UDP socket to another in the same
 process, a batch at a time: send a batch, then receive it all. One process
@@ -27,15 +28,22 @@ figure is a rate of datagrams delivered end to end, system calls included.
 The table shows datagrams/s (median of the repetitions, stdlib and rnet
 alternating) and the ratio rnet/stdlib, so ratio > 1 means rnet is faster.
 Also printed, for reference, is rnet's own one-datagram loop on batch64, to
-show how much of the gain is the batching rather than the binding.
+show how much of the gain is the batching rather than the binding, and with
+``--floor`` the batch64 loop written in C (bench/mmsg_floor.c): the rate no
+binding can exceed.
 """
 
 import argparse
+import os
+import shutil
 import socket
 import statistics
 import struct
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import rnet
 
@@ -153,18 +161,32 @@ WORKLOADS = {
 }
 
 
+def c_floor():
+    """The rates of bench/mmsg_floor.c (the batch64 loop in C), or None without a C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    source = Path(__file__).with_name("mmsg_floor.c")
+    with tempfile.TemporaryDirectory() as tmp:
+        exe = os.path.join(tmp, "mmsg_floor")
+        subprocess.run([cc, "-O2", "-o", exe, str(source)], check=True, timeout=60)
+        out = subprocess.run([exe], check=True, timeout=60, capture_output=True, text=True)
+    return {name: float(rate) for name, rate in (line.split() for line in out.stdout.splitlines())}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="0.25 s per run, 3 repetitions")
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument("--only", action="append", choices=list(WORKLOADS))
+    ap.add_argument("--floor", action="store_true", help="also run the C loop (needs cc)")
     ap.add_argument("-v", action="store_true", help="print every repetition")
     args = ap.parse_args()
     reps = args.reps or (3 if args.quick else 5)
     seconds = args.seconds or (0.25 if args.quick else 1.0)
     names = args.only or list(WORKLOADS)
-    affinity = sorted(__import__("os").sched_getaffinity(0))
+    affinity = sorted(os.sched_getaffinity(0))
     print(f"python {sys.version.split()[0]}, CPUs {affinity}, {reps} x {seconds} s per module")
     rows = []
     for name in names:
@@ -186,6 +208,17 @@ def main():
     for label, std, ours in rows:
         print(f"{label:<36}| {std:>10,.0f} | {ours:>10,.0f} | {ours / std:>6.2f} | datagrams/s")
     print(f"(reference: rnet's own send+recvfrom loop, 64 B x 64: {ref:,.0f} datagrams/s)")
+    if args.floor:
+        floor = c_floor()
+        if floor is None:
+            print("(no C compiler: --floor skipped)")
+        else:
+            std64 = next((std for label, std, _ in rows if label.startswith("64 B")), None)
+            best = f", {floor['mmsg'] / std64:.2f}x the stdlib" if std64 else ""
+            print(
+                f"(C floor, 64 B x 64: send+recvfrom {floor['loop']:,.0f}, "
+                f"sendmmsg+recvmmsg {floor['mmsg']:,.0f} datagrams/s{best})"
+            )
 
 
 if __name__ == "__main__":
