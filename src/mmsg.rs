@@ -57,6 +57,13 @@ impl Socket {
             Interest::Read => out,
         }
     }
+
+    /// An empty batch: no system call, but a closed socket is still
+    /// `OSError(EBADF)` (and a pending signal still runs), as for any call.
+    fn nothing_to_do(&self, py: Python<'_>) -> PyResult<usize> {
+        let mut deadline = self.deadline();
+        self.batch_call(py, Interest::Read, &mut deadline, |_| Ok(0))
+    }
 }
 
 /// One datagram to send: its data and, for a `(data, address)` pair, where to.
@@ -287,8 +294,7 @@ impl Socket {
         let flags = this.io_flags(flags.0);
         let mut deadline = this.deadline();
         if hdrs.is_empty() {
-            this.raw_fd()?; // a closed socket is an error even with nothing to send
-            return Ok(0);
+            return this.nothing_to_do(py);
         }
         let mut sent = 0;
         for chunk in hdrs.chunks_mut(BATCH) {
@@ -340,7 +346,7 @@ impl Socket {
         let vlen = check_count(vlen.0, "vlen")?.min(BATCH);
         let bufsize = check_count(bufsize.0, "buffersize")?;
         if vlen == 0 {
-            self.raw_fd()?;
+            self.nothing_to_do(py)?;
             return Ok(PyList::empty(py));
         }
         let total = vlen
@@ -390,7 +396,7 @@ impl Socket {
         let mut iov = views.iovecs();
         iov.truncate(BATCH);
         if iov.is_empty() {
-            self.raw_fd()?;
+            self.nothing_to_do(py)?;
             return Ok(PyList::empty(py));
         }
         let mut names: Vec<SockAddrStorage> =

@@ -148,6 +148,24 @@ def test_mixed_families_on_an_ipv6_socket():
         assert got[2][1] == (LO6, tx6.getsockname()[1], 0, 0)
 
 
+def test_unix_datagrams_as_recvfrom(tmp_path):
+    # Unnamed senders (None) and bound paths (str), as recvfrom reports them.
+    a, b = rnet.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    with a, b, rnet.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as named:
+        assert a.sendmmsg([b"one", b"two"]) == 2
+        assert b.recvmmsg(4, 10) == [(b"one", None), (b"two", None)]
+        path = str(tmp_path / "rx.sock")
+        named.bind(path)
+        named.settimeout(WAIT)
+        sender_path = str(tmp_path / "tx.sock")
+        with rnet.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as tx:
+            tx.bind(sender_path)
+            assert tx.sendmmsg([(b"to path", path), (b"again", path.encode())]) == 2
+            assert named.recvmmsg(4, 10) == [(b"to path", sender_path), (b"again", sender_path)]
+            tx.sendto(b"by sendto", path)
+            assert named.recvfrom(10) == (b"by sendto", sender_path)
+
+
 def test_recvmmsg_into_fills_the_callers_buffers(pair):
     tx, rx = pair
     to = rx.getsockname()
