@@ -25,8 +25,9 @@ use socket2::{SockAddr, SockAddrStorage};
 use crate::args::{CInt, CSsize};
 use crate::buffer::{ReadableView, Unshared, WritableViews};
 use crate::socket::Socket;
+use crate::sys::syscall;
 use crate::wait::{self, Deadline, Interest};
-use crate::{addr, audit, sockopt};
+use crate::{addr, audit, notes};
 
 /// The kernel handles at most this many messages per call (UIO_MAXIOV; it
 /// silently caps a larger `vlen`).
@@ -41,7 +42,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 impl Socket {
     /// The one place this file takes the socket's fd and enters the blocking
-    /// door: `op` gets the fd and is run as `wait::call` runs every call.
+    /// door: the guard holds the fd for the whole call (fd.rs), and `op`
+    /// gets its number and is run as `wait::call` runs every call.
     fn batch_call<T: Send>(
         &self,
         py: Python<'_>,
@@ -49,11 +51,11 @@ impl Socket {
         deadline: &mut Deadline,
         mut op: impl FnMut(RawFd) -> io::Result<T> + Send,
     ) -> PyResult<T> {
-        let fd = self.raw_fd()?;
-        let out = wait::call(py, fd, interest, deadline, || op(fd));
+        let fd = self.fd()?;
+        let out = wait::call(py, &fd, interest, deadline, || op(fd.raw()));
         match interest {
-            // A send to a broadcast address gets sendto's hint.
-            Interest::Write => out.map_err(|err| sockopt::broadcast_hint(py, fd, err)),
+            // A send to a broadcast address gets sendto's note.
+            Interest::Write => out.map_err(|err| notes::broadcast(py, fd.raw(), err)),
             Interest::Read => out,
         }
     }
@@ -61,7 +63,8 @@ impl Socket {
     /// An empty batch: no system call, but a closed socket is still
     /// `OSError(EBADF)` (and a pending signal still runs), as for any call.
     fn nothing_to_do(&self, py: Python<'_>) -> PyResult<usize> {
-        let mut deadline = self.deadline();
+        // No wait for readiness either: there is nothing to wait for.
+        let mut deadline = Deadline::new(Some(std::time::Duration::ZERO));
         self.batch_call(py, Interest::Read, &mut deadline, |_| Ok(0))
     }
 }
@@ -143,18 +146,14 @@ fn recv_batch(
         // SAFETY: `base` points at `count` headers of the caller, alive and
         // not otherwise used for the call; each points at its own name
         // storage and iovec, which outlive it too.
-        let n = unsafe {
+        unsafe {
             // The kernel shrinks msg_namelen: reset it for each try.
             for i in 0..count as usize {
                 (*base.add(i)).msg_hdr.msg_namelen = name_size;
             }
-            libc::recvmmsg(fd, base, count, flags, std::ptr::null_mut())
-        };
-        if n < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
         }
+        // SAFETY: as above; a null timeout means none (see the header).
+        syscall!(recvmmsg(fd, base, count, flags, std::ptr::null_mut())).map(|n| n as usize)
     })
 }
 
@@ -303,12 +302,7 @@ impl Socket {
             let result = this.batch_call(py, Interest::Write, &mut deadline, |fd| {
                 // SAFETY: the headers point into `iov`, `out` (whose views
                 // hold the data) and the targets, all alive for the call.
-                let n = unsafe { libc::sendmmsg(fd, *msgs.get(), count, flags) };
-                if n < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(n as usize)
-                }
+                syscall!(sendmmsg(fd, *msgs.get(), count, flags)).map(|n| n as usize)
             });
             match result {
                 Ok(n) => {

@@ -100,11 +100,13 @@ READERS = {
     "recv_into": recv_into,
     "recvfrom": lambda s: s.recvfrom(100)[0],
     "recvmsg": lambda s: s.recvmsg(100)[0],
+    "recvmmsg": lambda s: s.recvmmsg(1, 100)[0][0],
 }
 WRITERS = {
     "send": lambda s: s.send(b"w" * 100000),
     "sendall": lambda s: s.sendall(b"w" * 100000),
     "sendmsg": lambda s: s.sendmsg([b"w" * 100000]),
+    "sendmmsg": lambda s: s.sendmmsg([b"w" * 100000]),
 }
 
 
