@@ -302,6 +302,47 @@ def test_bad_message_raises_what_sendto_raises_before_sending(pair, bad):
     drain_empty(rx)
 
 
+BAD_V6_ADDRESSES = {
+    "flowinfo out of range": ("::1", 9, 1 << 20),
+    "port out of range": ("::1", 70000),
+    "one item": ("::1",),
+    "five items": ("::1", 9, 0, 0, 0),
+    "scope not an int": ("::1", 9, 0, "x"),
+    "v4 text on a v6 socket": ("127.0.0.1", 9),
+}
+
+
+@pytest.mark.parametrize("address", list(BAD_V6_ADDRESSES.values()), ids=list(BAD_V6_ADDRESSES))
+def test_bad_ipv6_address_raises_what_sendto_raises(address):
+    with udp(socket, socket.AF_INET6) as std, udp(rnet, socket.AF_INET6) as ours:
+        same_error(lambda: std.sendto(b"x", address), lambda: ours.sendmmsg([(b"x", address)]))
+
+
+def full_pair(mod, timeout):
+    """A stream socketpair whose first socket's send buffer is full."""
+    a, b = mod.socketpair()
+    a.setblocking(False)
+    try:
+        while True:
+            a.send(b"f" * 65536)
+    except BlockingIOError:
+        pass
+    a.settimeout(timeout)
+    return a, b
+
+
+@pytest.mark.parametrize("timeout", [0.0, 0.05], ids=["non-blocking", "timeout"])
+def test_full_send_buffer_as_send(timeout):
+    # Datagram sends on loopback hardly ever wait; a stream pair with a full
+    # buffer does, and sendmmsg then fails as send fails.
+    std_a, std_b = full_pair(socket, timeout)
+    a, b = full_pair(rnet, timeout)
+    with std_a, std_b, a, b:
+        expected = outcome(lambda: std_a.send(b"x"))
+        assert expected[1] == ("BlockingIOError" if timeout == 0 else "TimeoutError")
+        assert outcome(lambda: a.sendmmsg([b"x"])) == expected
+
+
 @pytest.mark.parametrize(
     ("data", "send"),
     [("text", "send"), (42, "send")],
