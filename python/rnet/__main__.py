@@ -17,7 +17,7 @@ import os
 import sys
 
 import rnet
-from rnet import _demo, _run
+from rnet import _demo, _diagram, _run, _trace
 
 LECTURE_PORT = _demo.LECTURE_PORT
 BUFFER = _demo.BUFFER
@@ -79,6 +79,9 @@ def _add_demo(commands):
         default="hello there!",
         help=f"what the client sends, at most {BUFFER} bytes (default: hello there!)",
     )
+    demo.add_argument(
+        "--diagram", metavar="OUT", help="also draw the exchange: OUT.svg or OUT.html"
+    )
     demo.set_defaults(handler=_do_demo, parser=demo)
     return demo
 
@@ -88,6 +91,10 @@ def _do_demo(options):
     if len(options.message.encode()) > BUFFER:
         parser.error(f"--message: at most {BUFFER} bytes (the lecture's buffer)")
     try:
+        if options.diagram:
+            return _diagram.traced(
+                lambda: _demo.demo(options.port, options.message, options.host), options.diagram
+            )
         return _demo.demo(options.port, options.message, options.host)
     except OSError as exc:  # gaierror too: --host names nothing this machine can bind
         parser.error(f"--host {options.host!r}: {exc}")
@@ -101,7 +108,10 @@ def _add_run(commands):
     run = commands.add_parser(
         "run",
         help="run an unmodified socket program with its 'import socket' resolved to rnet",
-        usage=f"{PROG} run [-h] [-v] [--py2] (SCRIPT | -m MODULE) [ARGS ...]",
+        usage=(
+            f"{PROG} run [-h] [-v] [--py2] [--trace] [--trace-file PATH] "
+            "(SCRIPT | -m MODULE) [ARGS ...]"
+        ),
         description=(
             "Run SCRIPT (or MODULE) as __main__ with ARGS, as python would. Its own "
             "'import socket' and 'from socket import *' (and those of modules next to it) "
@@ -124,6 +134,7 @@ def _add_run(commands):
         help="a Python 2 program (the course's slides): translate it to Python 3 "
         "with fissix and give its sockets Python 2 strings (needs rnet[py2])",
     )
+    _trace.add_run_options(run)
     run.add_argument("script", metavar="SCRIPT", nargs="?", help="the Python program to run")
     run.add_argument("args", metavar="ARGS", nargs=argparse.REMAINDER, help="arguments for it")
     run.set_defaults(handler=_do_run, parser=run)
@@ -156,6 +167,7 @@ def _do_run(options):
         core = rnet._rnet.__file__
         banner = f"rnet {version()}: running {target}{mode} on rnet's Rust core ({core})"
         print(banner, file=sys.stderr)
+    _trace.start_for_run(options, module if options.module is not None else options.script, args)
     if options.module is not None:
         return _run.run_module(module, args, py2=options.py2)
     return _run.run_script(options.script, args, py2=options.py2)
@@ -180,11 +192,13 @@ def _parser():
     )
     _add_demo(commands)
     _add_run(commands)
+    diagram = _diagram.add_command(commands)
+    diagram.set_defaults(handler=_diagram.main, parser=diagram)
     return parser
 
 
 def main(argv=None):
-    """The command line: ``demo`` or ``run``; returns the exit code."""
+    """The command line: ``demo``, ``run`` or ``diagram``; returns the exit code."""
     options = _parser().parse_args(argv)
     return options.handler(options)
 
