@@ -243,12 +243,11 @@ def _panel_svg(panel, index, count, out):
             f'rx="8" fill="{fill}" stroke="#9fb3c8"/>'
         )
         host = proc.header.get("host")
-        label = f"process {proc.pid} · {os.path.basename(proc.program.split(' ')[0])}"
+        label = f"process {proc.pid}" + (f" on {host}" if host else "")
+        label += f" · {os.path.basename(proc.program.split(' ')[0])}"
         args = proc.program.split(" ")[1:]
         if args:
             label += " " + " ".join(args)
-        if host:
-            label += f" · host {host}"
         out.append(_t(gx + 10, y0 + 17, label, "proc", gw - 20))
         sub = os.path.basename(proc.file) if proc.file else "(in memory)"
         if hidden:
@@ -262,7 +261,7 @@ def _panel_svg(panel, index, count, out):
             f'rx="5" fill="#ffffff" stroke="#5b7fa6"/>'
         )
         if ep is None:
-            lines = ("this process", "name lookups", "no socket") if drawn else ("no socket calls",)
+            lines = ("this process", "module-level calls", "(lookups, socketpair...)") if drawn else ("no socket calls",)
         else:
             lines = _head_lines(ep)
         for k, line in enumerate(lines):
@@ -434,7 +433,7 @@ def _legend(x, y, out):
         yy = y + 20 + k * 18
         d = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line x1="{x}" y1="{yy - 4}" x2="{x + 40}" y2="{yy - 4}" stroke="{COLORS[kind]}" '
+            f'<line class="key" x1="{x}" y1="{yy - 4}" x2="{x + 40}" y2="{yy - 4}" stroke="{COLORS[kind]}" '
             f'stroke-width="1.6"{d} marker-end="url(#arrow-{kind})"/>'
         )
         out.append(_t(x + 50, yy, text, "legend"))

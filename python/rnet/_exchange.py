@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 __all__ = ["Process", "Endpoint", "Link", "Run", "build"]
 
-#: Traces more than this many seconds apart are unrelated runs.
-RUN_GAP = 1.0
+#: Traces more than this many seconds apart are unrelated runs (the processes of
+#: one exchange overlap in time: the server outlives its clients).
+RUN_GAP = 0.0
 _SENDS = {"send", "sendall", "sendto", "sendmsg", "sendfile"}
 _RECVS = {"recv", "recvfrom", "recv_into", "recvfrom_into", "recvmsg", "recvmsg_into"}
 
@@ -41,7 +42,9 @@ class Process:
     @property
     def start(self):
         times = [e["t"] for e in self.events]
-        return min(times) if times else self.header.get("t", 0.0)
+        if "t" in self.header:
+            times.append(self.header["t"])
+        return min(times) if times else 0.0
 
     @property
     def end(self):

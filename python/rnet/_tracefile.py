@@ -27,8 +27,13 @@ def read_traces(paths):
     given) and ``_line`` (its line number).
     """
     records = []
+    seen = set()
     for path in paths:
-        records.extend(_read(os.fspath(path)))
+        path = os.fspath(path)
+        real = os.path.realpath(path)
+        if real not in seen:  # the same file named twice is one trace
+            seen.add(real)
+            records.extend(_read(path))
     return records
 
 
