@@ -7,9 +7,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from helpers import run_python
 from rnet import _diagram
 from rnet._tracefile import read_traces
+
+from helpers import run_python
 from test_trace import lecture_pair
 from tracing import traced
 
@@ -34,9 +35,7 @@ def arrows(root, kind):
 def test_lecture_diagram_content(tmp_path):
     strace, ctrace, port = lecture_pair(tmp_path)
     out_svg, out_html = tmp_path / "lecture.svg", tmp_path / "lecture.html"
-    result = run_python(
-        ["-m", "rnet", "diagram", strace, ctrace, "-o", out_svg, "-o", out_html]
-    )
+    result = run_python(["-m", "rnet", "diagram", strace, ctrace, "-o", out_svg, "-o", out_html])
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [f"wrote {out_svg}", f"wrote {out_html}"]
     root, texts = parse(out_svg.read_text())

@@ -17,9 +17,10 @@ import time
 import pytest
 
 import rnet
-from helpers import EXAMPLES, Process, free_port, run_python
 from rnet import _exchange
 from rnet._tracefile import read_traces
+
+from helpers import EXAMPLES, Process, free_port, run_python
 from tracing import by_sid, calls, events, records, traced
 
 
@@ -34,7 +35,9 @@ def lecture_pair(tmp_path, message="hello there!"):
     with Process(traced(strace, EXAMPLES / "tcp_server.py"), env=server_env(port)) as server:
         server.wait_for_line("server waits for connection")
         client = run_python(
-            traced(ctrace, EXAMPLES / "tcp_client.py"), input=message + "\n", env={"RNET_PORT": port}
+            traced(ctrace, EXAMPLES / "tcp_client.py"),
+            input=message + "\n",
+            env={"RNET_PORT": port},
         )
         rc, out, err = server.finish()
     assert client.returncode == 0, client.stderr
@@ -116,7 +119,7 @@ def test_trace_to_stderr_is_readable(tmp_path):
     assert rc == 0 and client.returncode == 0
     lines = [line for line in err.splitlines() if line.startswith("rnet ")]
     assert len(lines) == 8, err
-    assert f"socket(AF_INET, SOCK_STREAM) -> fd " in lines[0]
+    assert "socket(AF_INET, SOCK_STREAM) -> fd " in lines[0]
     assert f"bind(('127.0.0.1', {port})) -> ok" in lines[1]
     assert "accept() -> fd " in lines[3] and "[blocked " in lines[3]
     assert "recv(80) -> 2 bytes b'hi'" in lines[4]
@@ -274,7 +277,9 @@ def test_several_sends_one_recv_and_one_send_several_recvs(tmp_path):
 
 def test_udp_pair_datagrams_linked(tmp_path):
     strace, ctrace = tmp_path / "s.jsonl", tmp_path / "c.jsonl"
-    with Process(traced(strace, EXAMPLES / "udp_server.py", "127.0.0.1", 0, "--count", 1)) as server:
+    with Process(
+        traced(strace, EXAMPLES / "udp_server.py", "127.0.0.1", 0, "--count", 1)
+    ) as server:
         line = server.wait_for_line("udp server listening on")
         port = int(line.rsplit(":", 1)[1])
         client = run_python(traced(ctrace, EXAMPLES / "udp_client.py", "127.0.0.1", port))

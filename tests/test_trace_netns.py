@@ -5,9 +5,10 @@ broadcast, the lecture's UDP pair and TCP pair across hosts, and their diagrams.
 import sys
 import xml.etree.ElementTree as ET
 
-from netns import EXAMPLES, hosts_fixture, netns_network  # noqa: F401  (fixtures)
 from rnet import _diagram, _exchange
 from rnet._tracefile import read_traces
+
+from netns import EXAMPLES, hosts_fixture, netns_network  # noqa: F401  (fixtures)
 from tracing import calls, events
 
 PORT = 12345

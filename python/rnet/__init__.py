@@ -50,7 +50,7 @@ from ._compose import (
 from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the stdlib's)
 from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
-from ._trace import gettrace, settrace, tracing  # not in __all__: not the stdlib's
+from ._trace import gettrace, settrace, tracing  # noqa: F401  (not the stdlib's: not in __all__)
 
 # --- lookups and conversions (src/names.rs, src/convert.rs) ---
 # isort: split

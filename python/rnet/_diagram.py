@@ -171,7 +171,7 @@ class _Panel:
                 (proc, first, len(self.columns) - 1, len(proc.endpoints) - len(shown))
             )
         self.x_of = {}
-        for i, (_, ep, drawn, _) in enumerate(self.columns):
+        for i, (_, _ep, drawn, _) in enumerate(self.columns):
             for ev in drawn:
                 self.x_of[id(ev)] = self.col_x(i) + 18
         self._rows()
@@ -227,7 +227,7 @@ class _Panel:
 def _panel_svg(panel, index, count, out):
     run = panel.run
     x0, y0 = panel.x0, panel.y0
-    started = datetime.datetime.fromtimestamp(panel.t0, datetime.timezone.utc)
+    started = datetime.datetime.fromtimestamp(panel.t0, datetime.UTC)
     title = f"started {started:%Y-%m-%d %H:%M:%S} UTC · {len(run.procs)} process"
     title += "es" if len(run.procs) != 1 else ""
     if count > 1:
@@ -253,7 +253,7 @@ def _panel_svg(panel, index, count, out):
         if hidden:
             sub += f" · {hidden} more socket{'s' if hidden != 1 else ''} not drawn"
         out.append(_t(gx + 10, y0 + 31, sub, "sub", gw - 20))
-    for i, (proc, ep, drawn, rest) in enumerate(panel.columns):
+    for i, (_proc, ep, drawn, rest) in enumerate(panel.columns):
         cx = panel.col_x(i)
         hy = y0 + PROC_TITLE_H
         out.append(
@@ -261,7 +261,11 @@ def _panel_svg(panel, index, count, out):
             f'rx="5" fill="#ffffff" stroke="#5b7fa6"/>'
         )
         if ep is None:
-            lines = ("this process", "module-level calls", "(lookups, socketpair...)") if drawn else ("no socket calls",)
+            lines = (
+                ("this process", "module-level calls", "(lookups, socketpair...)")
+                if drawn
+                else ("no socket calls",)
+            )
         else:
             lines = _head_lines(ep)
         for k, line in enumerate(lines):
@@ -433,13 +437,14 @@ def _legend(x, y, out):
         yy = y + 20 + k * 18
         d = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
-            f'<line class="key" x1="{x}" y1="{yy - 4}" x2="{x + 40}" y2="{yy - 4}" stroke="{COLORS[kind]}" '
-            f'stroke-width="1.6"{d} marker-end="url(#arrow-{kind})"/>'
+            f'<line class="key" x1="{x}" y1="{yy - 4}" x2="{x + 40}" y2="{yy - 4}" '
+            f'stroke="{COLORS[kind]}" stroke-width="1.6"{d} marker-end="url(#arrow-{kind})"/>'
         )
         out.append(_t(x + 50, yy, text, "legend"))
     bx = x + 560
     out.append(
-        f'<rect x="{bx}" y="{y + 10}" width="10" height="26" fill="{BLOCK_FILL}" stroke="{BLOCK_LINE}"/>'
+        f'<rect x="{bx}" y="{y + 10}" width="10" height="26" fill="{BLOCK_FILL}" '
+        f'stroke="{BLOCK_LINE}"/>'
     )
     out.append(_t(bx + 18, y + 27, "the call waited (blocked) this long", "legend"))
     out.append(f'<circle cx="{bx + 5}" cy="{y + 52}" r="5" fill="{ERROR}"/>')
