@@ -46,18 +46,23 @@ def size_of(svg_text):
 
 def assert_is_the_drawing(png):
     img = load(png)
-    assert share(img, "#ffffff", 6) < 0.9  # not blank
-    # The process boxes' fill covers much of the picture...
-    assert share(img, _diagram.PROC_FILL[0], 4) > 0.10
-    assert share(img, _diagram.PROC_FILL[1], 4) > 0.05
-    # ... the data arrows (blue), the handshake (green), the waiting bar
-    # (orange) and dark text are all there.
-    assert share(img, _diagram.COLORS["data"], 40) > 0.0005
-    assert share(img, _diagram.COLORS["handshake"], 40) > 0.0002
-    assert share(img, _diagram.BLOCK_FILL, 12) > 0.0005
-    assert share(img, "#1d2733", 60) > 0.005
-    # Chromium's XML error page is a pink box of its own colour: not here.
-    assert share(img, "#fddddd", 8) < 0.01
+    checks = [
+        ("not blank", "#ffffff", 6, lambda f: f < 0.9),
+        # The process boxes' fill covers much of the picture...
+        ("first process box", _diagram.PROC_FILL[0], 4, lambda f: f > 0.10),
+        ("second process box", _diagram.PROC_FILL[1], 4, lambda f: f > 0.05),
+        # ... the data arrows (blue), the handshake (green), the waiting bar
+        # (orange) and dark text are all there.
+        ("data arrows", _diagram.COLORS["data"], 40, lambda f: f > 0.0005),
+        ("handshake arrow", _diagram.COLORS["handshake"], 40, lambda f: f > 0.0002),
+        ("waiting bar", _diagram.BLOCK_FILL, 12, lambda f: f > 0.0005),
+        ("text", "#1d2733", 60, lambda f: f > 0.005),
+        # Chromium's XML error page is a pink box of its own colour: not here.
+        ("no error box", "#fddddd", 8, lambda f: f < 0.01),
+    ]
+    for what, colour, tolerance, ok in checks:
+        fraction = share(img, colour, tolerance)
+        assert ok(fraction), f"{png}: {what}: {fraction:.5f} of the pixels are {colour}"
 
 
 @pytest.mark.timeout(180)

@@ -392,3 +392,26 @@ def test_events_are_json_lines_written_as_they_happen(tmp_path):
     assert [r["call"] for r in records(trace)[1:]] == ["socket", "close"]
     assert os.path.getsize(trace) == len(trace.read_bytes())
     assert by_sid(events(trace)).keys() == {1}
+
+
+def test_off_is_the_plain_calls():
+    # Nothing of the tracer is on the call path while tracing is off: the
+    # class's methods are the core's own objects and the lookups the plain functions.
+    code = textwrap.dedent(
+        """
+        import rnet
+        from rnet import _names, _rnet, _sock
+        assert rnet.gettrace() is None
+        for name in ("send", "recv", "sendto", "recvfrom", "bind", "connect", "setsockopt"):
+            assert getattr(rnet.socket, name) is getattr(_rnet.socket, name), name
+        assert rnet.socket.accept.__module__ == "rnet._sock"
+        assert rnet.getaddrinfo is _names.getaddrinfo
+        assert rnet.gethostbyname is _rnet.gethostbyname
+        with rnet.tracing():
+            assert rnet.socket.send is not _rnet.socket.send
+        assert rnet.socket.send is _rnet.socket.send
+        print("ok")
+        """
+    )
+    result = run_python(["-c", code])
+    assert result.stdout == "ok\n", result.stderr

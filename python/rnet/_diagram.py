@@ -320,27 +320,60 @@ def _panel_svg(panel, index, count, out):
             _event_svg(panel, ev, out)
 
 
-def _link_point(panel, link):
-    """Where a link leaves its sending event and reaches its receiving one."""
+def _label_w(panel, ev, y):
+    """How far right of its lifeline the text of ``ev``'s row at ``y`` reaches (0: none)."""
+    y1, y2 = panel.start_y[id(ev)], panel.end_y[id(ev)]
+    outcome, _ = _outcome(ev)
+    if y1 == y2:
+        lines = (_call_text(ev), outcome)
+    elif y == y1:
+        lines = (_call_text(ev), "waiting…")
+    elif y == y2:
+        lines = (outcome, f"after waiting {_seconds(ev['dur'])}")
+    else:
+        return 0
+    room = COL_W - LABEL_X - 30
+    return LABEL_X + min(room, max(len(t) for t in lines) * CHAR_W) + 8
+
+
+def _link_points(panel, link):
+    """The arrow's path: from the sending event to the receiving one.
+
+    An arrow leaving to the right, or arriving from the right, runs level
+    past its event's text (between its two lines) before it slopes, so it
+    never strikes through the words.
+    """
     s, d = link.src, link.dst
     xs, xd = panel.x_of[id(s)], panel.x_of[id(d)]
     yd = panel.end_y[id(d)]
     ys0, ys1 = panel.start_y[id(s)], panel.end_y[id(s)]
     ys = min(max(yd, ys0), ys1)
-    return xs, ys, xd, yd
+    gap = 6 if xd > xs else -6
+    points = [(xs + gap, ys)]
+    if xd > xs:
+        w = _label_w(panel, s, ys)
+        if w:
+            points.append((xs + w, ys))
+        points.append((xd - gap, yd))
+    else:
+        w = _label_w(panel, d, yd)
+        if w:
+            points.append((xd + w, yd))
+        points.append((xd - gap, yd))
+    return points
 
 
 def _links_svg(panel, out):
     for link in panel.run.links:
         if not (panel.drawn(link.src) and panel.drawn(link.dst)):
             continue
-        xs, ys, xd, yd = _link_point(panel, link)
+        points = _link_points(panel, link)
         color = COLORS[link.kind]
         dash = ' stroke-dasharray="6 4"' if link.kind in ("handshake", "eof") else ""
-        gap = 6 if xd > xs else -6
+        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         out.append(
-            f'<line x1="{xs + gap:.1f}" y1="{ys:.1f}" x2="{xd - gap:.1f}" y2="{yd:.1f}" '
-            f'stroke="{color}" stroke-width="1.6"{dash} marker-end="url(#arrow-{link.kind})"/>'
+            f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="1.6"{dash} '
+            f'marker-end="url(#arrow-{link.kind})"/>'
         )
         if link.kind == "data":
             label = f"{link.nbytes} B" if not link.part else f"{link.part[0]} of {link.part[1]} B"
@@ -350,7 +383,12 @@ def _links_svg(panel, out):
             label = "TCP handshake"
         else:
             label = "end of stream"
-        mx, my = (xs + xd) / 2, (ys + yd) / 2 - 4
+        # On the longest segment, preferring one that slopes (away from the text).
+        (ax, ay), (bx, by) = max(
+            zip(points, points[1:], strict=False),
+            key=lambda seg: (seg[0][1] != seg[1][1], abs(seg[1][0] - seg[0][0])),
+        )
+        mx, my = (ax + bx) / 2, (ay + by) / 2 - 4
         out.append(
             f'<text x="{mx:.1f}" y="{my:.1f}" class="link" fill="{color}" text-anchor="middle">'
             f"{escape(label, quote=False)}</text>"
@@ -373,14 +411,15 @@ def _event_svg(panel, ev, out):
         out.append(f'<circle cx="{x}" cy="{y1}" r="5" fill="{ERROR}"/>')
     else:
         out.append(f'<circle cx="{x}" cy="{y1}" r="4" fill="#23364d"/>')
-    out.append(_t(lx, y1 - 2, _call_text(ev), "call", width))
+    # The two lines leave a gap at the dot's height, where arrows come in.
+    out.append(_t(lx, y1 - 4, _call_text(ev), "call", width))
     if y2 == y1:
-        out.append(_t(lx, y1 + 12, outcome, cls, width))
+        out.append(_t(lx, y1 + 13, outcome, cls, width))
         return
-    out.append(_t(lx, y1 + 12, "waiting…", "wait", width))
+    out.append(_t(lx, y1 + 13, "waiting…", "wait", width))
     out.append(f'<circle cx="{x}" cy="{y2}" r="4" fill="{ERROR if failed else "#23364d"}"/>')
-    out.append(_t(lx, y2 - 2, outcome, cls, width))
-    out.append(_t(lx, y2 + 12, f"after waiting {_seconds(ev['dur'])}", "wait", width))
+    out.append(_t(lx, y2 - 4, outcome, cls, width))
+    out.append(_t(lx, y2 + 13, f"after waiting {_seconds(ev['dur'])}", "wait", width))
 
 
 _STYLE = f"""

@@ -215,7 +215,8 @@ class _Sock:
     def text(self):
         """``fd 3 AF_INET SOCK_STREAM 127.0.0.1:40000->127.0.0.1:11267``."""
         s = f"fd {self.fd} {names.family(self.family)} {names.kind(self.type)}"
-        if self.laddr is not None:
+        unbound = isinstance(self.laddr, tuple) and len(self.laddr) > 1 and self.laddr[1] == 0
+        if self.laddr is not None and not (unbound and self.raddr is None):
             s += " " + _addr_text(self.laddr)
         if self.raddr is not None:
             s += "->" + _addr_text(self.raddr)
