@@ -53,8 +53,8 @@ def assert_is_the_drawing(png):
         ("second process box", _diagram.PROC_FILL[1], 4, lambda f: f > 0.05),
         # ... the data arrows (blue), the handshake (green), the waiting bar
         # (orange) and dark text are all there.
-        ("data arrows", _diagram.COLORS["data"], 40, lambda f: f > 0.0005),
-        ("handshake arrow", _diagram.COLORS["handshake"], 40, lambda f: f > 0.0002),
+        ("data arrows", _diagram.COLORS["data"], 40, lambda f: f > 0.0002),
+        ("handshake arrow", _diagram.COLORS["handshake"], 40, lambda f: f > 0.0001),
         ("waiting bar", _diagram.BLOCK_FILL, 12, lambda f: f > 0.0005),
         ("text", "#1d2733", 60, lambda f: f > 0.005),
         # Chromium's XML error page is a pink box of its own colour: not here.

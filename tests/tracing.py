@@ -57,32 +57,40 @@ def chromium():
     pytest.skip("chromium is not installed (apt-get install chromium)")
 
 
-def screenshot(url, width, height, out):
-    """A PNG of ``url`` as headless Chromium renders it at ``width`` x ``height``."""
+def screenshot(url, width, height, out, attempts=3):
+    """A PNG of ``url`` as headless Chromium renders it at ``width`` x ``height``.
+
+    A browser that crashes on a loaded machine is started again (at most
+    ``attempts`` times in all); the last failure's output is in the error.
+    """
     browser = chromium()
-    with tempfile.TemporaryDirectory() as profile:
-        done = subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                "--no-first-run",
-                "--disable-extensions",
-                f"--user-data-dir={profile}",
-                f"--window-size={width},{height}",
-                f"--screenshot={out}",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=90,
-            stdin=subprocess.DEVNULL,
-        )
-    assert done.returncode == 0, done.stderr
-    assert Path(out).exists(), done.stderr
-    return out
+    Path(out).unlink(missing_ok=True)
+    errors = ""
+    for _ in range(attempts):
+        with tempfile.TemporaryDirectory() as profile:
+            done = subprocess.run(
+                [
+                    browser,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    "--no-first-run",
+                    "--disable-extensions",
+                    f"--user-data-dir={profile}",
+                    f"--window-size={width},{height}",
+                    f"--screenshot={out}",
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=90,
+                stdin=subprocess.DEVNULL,
+            )
+        if done.returncode == 0 and Path(out).exists():
+            return out
+        errors = f"exit {done.returncode}: {done.stderr[-2000:]}"
+    raise AssertionError(f"chromium made no screenshot of {url}: {errors}")
 
 
 def python():

@@ -29,6 +29,11 @@ from socket import (
     SocketIO as SocketIO,
 )
 
+# Not the stdlib's: rnet's tracing of socket calls (python/rnet/_trace.py).
+from rnet._trace import gettrace as gettrace
+from rnet._trace import settrace as settrace
+from rnet._trace import tracing as tracing
+
 # rnet's own: the teaching notes' switch (python/rnet/_notes.py).
 def set_notes(enabled: bool) -> bool: ...
 def notes_enabled() -> bool: ...

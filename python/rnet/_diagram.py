@@ -364,9 +364,12 @@ def _link_points(panel, link):
 
 
 def _links_svg(panel, out):
-    for link in panel.run.links:
-        if not (panel.drawn(link.src) and panel.drawn(link.dst)):
-            continue
+    shown = [link for link in panel.run.links if panel.drawn(link.src) and panel.drawn(link.dst)]
+    fan_out, fan_in = {}, {}
+    for link in shown:
+        fan_out[id(link.src)] = fan_out.get(id(link.src), 0) + 1
+        fan_in[id(link.dst)] = fan_in.get(id(link.dst), 0) + 1
+    for link in shown:
         points = _link_points(panel, link)
         color = COLORS[link.kind]
         dash = ' stroke-dasharray="6 4"' if link.kind in ("handshake", "eof") else ""
@@ -388,7 +391,14 @@ def _links_svg(panel, out):
             zip(points, points[1:], strict=False),
             key=lambda seg: (seg[0][1] != seg[1][1], abs(seg[1][0] - seg[0][0])),
         )
-        mx, my = (ax + bx) / 2, (ay + by) / 2 - 4
+        # Where arrows fan out of one send, their labels sit near the recv
+        # ends (and the other way round), so they do not pile up.
+        f = 0.5
+        if fan_out[id(link.src)] > 1 and fan_in[id(link.dst)] == 1:
+            f = 0.72
+        elif fan_in[id(link.dst)] > 1 and fan_out[id(link.src)] == 1:
+            f = 0.28
+        mx, my = ax + (bx - ax) * f, ay + (by - ay) * f - 4
         out.append(
             f'<text x="{mx:.1f}" y="{my:.1f}" class="link" fill="{color}" text-anchor="middle">'
             f"{escape(label, quote=False)}</text>"

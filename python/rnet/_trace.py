@@ -175,11 +175,15 @@ def _render_args(call, args, kwargs):
     return ", ".join(out)
 
 
+_EAI = {getattr(_std, n): n for n in dir(_std) if n.startswith("EAI_")}
+
+
 def _error_fields(exc):
     fields = {"type": type(exc).__name__, "message": str(exc)}
     code = getattr(exc, "errno", None)
     if isinstance(code, int):
-        fields["errno"] = _errno.errorcode.get(code, str(code))
+        table = _EAI if isinstance(exc, _std.gaierror) else _errno.errorcode
+        fields["errno"] = table.get(code, str(code))
     return fields
 
 
@@ -295,9 +299,14 @@ class Tracer:
             fd = -1
         state = self._socks.get(fd)
         if state is None or fresh or fd == -1:
-            self._sid += 1
-            state = _Sock(self._sid, fd, _rnet.socket.family.__get__(sock), 0)
-            state.type = _rnet.socket.type.__get__(sock)
+            try:
+                family = _rnet.socket.family.__get__(sock)
+                kind = _rnet.socket.type.__get__(sock)
+            except Exception:  # a socket whose __init__ failed
+                family = kind = 0
+            with self._lock:
+                self._sid += 1
+                state = _Sock(self._sid, fd, family, kind)
             if fd != -1:
                 state.refresh(sock)
                 self._socks[fd] = state
@@ -446,9 +455,9 @@ def _moved(tracer, state, call, args, kwargs, result):
         if n is not None and state.stream:
             f["off"] = state.tx
             state.tx += n
-        f["result"] = f"{n} bytes sent" if call != "sendall" else f"all {n} bytes sent"
+        f["result"] = f"{_bytes(n)} sent" if call != "sendall" else f"all {_bytes(n)} sent"
         if call == "send" and n is not None and args and _size(args[0]) != n:
-            f["result"] = f"{n} of {_size(args[0])} bytes sent"
+            f["result"] = f"{n} of {_bytes(_size(args[0]))} sent"
         return f
     if call in ("recv", "recvfrom", "recvmsg", "recv_into", "recvfrom_into", "recvmsg_into"):
         if state is None:
@@ -487,11 +496,15 @@ def _moved(tracer, state, call, args, kwargs, result):
         if state.stream and n == 0:
             f["result"] = "b'' (end of stream: the other side closed)"
         else:
-            f["result"] = f"{n} bytes" + (f" {f['data']}" if "data" in f else "")
+            f["result"] = _bytes(n) + (f" {f['data']}" if "data" in f else "")
             if "peer" in f:
                 f["result"] += f" from {_addr_text(addr)}"
         return f
     return f
+
+
+def _bytes(n):
+    return "1 byte" if n == 1 else f"{n} bytes"
 
 
 def _flags_arg(call, args):
