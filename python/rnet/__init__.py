@@ -29,6 +29,13 @@ From the shell: ``python -m rnet demo`` runs the lecture's TCP server and
 client on rnet; ``python -m rnet run SCRIPT [ARGS...]`` (or ``run -m MODULE``)
 runs an unmodified program with its ``import socket`` giving rnet, and
 ``run --py2 SCRIPT`` runs the course's Python 2 slides as printed.
+
+Seeing the exchange: ``python -m rnet run --trace SCRIPT`` prints every
+socket call on stderr, ``run --trace-file T.jsonl SCRIPT`` writes it as JSON
+Lines, and ``python -m rnet diagram T.jsonl... -o OUT.svg`` draws the sequence
+diagram of the traced processes. From a program: ``settrace()`` /
+``settrace(False)``, or ``with tracing() as t:``; the events also go to the
+``logging`` logger ``rnet``.
 """
 
 import socket as _std
