@@ -46,8 +46,9 @@ FONT = 11.5
 CHAR_W = 6.95  # advance of the monospace font at FONT px (0.6 em and a little)
 MARGIN = 20
 AXIS_W = 84
-COL_W = 330
+COL_W = 350
 LABEL_X = 16  # from the lifeline to its labels
+SLOPE_MIN = 110  # px of an arrow left to slope (and carry its label)
 PROC_TITLE_H = 38
 HEAD_H = 58
 ROW_H = 34
@@ -350,14 +351,16 @@ def _link_points(panel, link):
     ys = min(max(yd, ys0), ys1)
     gap = 6 if xd > xs else -6
     points = [(xs + gap, ys)]
+    # The sloping part keeps room for the arrow's own label.
+    room = abs(xd - xs) - SLOPE_MIN
     if xd > xs:
-        w = _label_w(panel, s, ys)
-        if w:
+        w = min(_label_w(panel, s, ys), room)
+        if w > 0 and ys != yd:
             points.append((xs + w, ys))
         points.append((xd - gap, yd))
     else:
-        w = _label_w(panel, d, yd)
-        if w:
+        w = min(_label_w(panel, d, yd), room)
+        if w > 0 and ys != yd:
             points.append((xd + w, yd))
         points.append((xd - gap, yd))
     return points
@@ -405,7 +408,28 @@ def _links_svg(panel, out):
         )
 
 
+def _tooltip(ev):
+    """The event in full, shown by a browser when the pointer rests on it."""
+    lines = [f"{_call_text(ev)}"]
+    err = ev.get("error")
+    if err:
+        code = f" {err['errno']}" if err.get("errno") else ""
+        lines.append(f"{err['type']}{code}: {err.get('message', '')}")
+        lines += [str(n) for n in err.get("notes", ())]
+    else:
+        lines.append(f"-> {ev.get('result', 'ok')}")
+    took = f"took {_seconds(ev.get('dur', 0.0))}"
+    lines.append(f"fd {ev.get('fd')} · thread {ev.get('thread', '?')} · {took}")
+    return "\n".join(lines)
+
+
 def _event_svg(panel, ev, out):
+    out.append(f"<g><title>{escape(_tooltip(ev), quote=False)}</title>")
+    _event_marks(panel, ev, out)
+    out.append("</g>")
+
+
+def _event_marks(panel, ev, out):
     x = panel.x_of[id(ev)]
     y1, y2 = panel.start_y[id(ev)], panel.end_y[id(ev)]
     lx = x + LABEL_X

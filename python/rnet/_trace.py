@@ -180,6 +180,9 @@ _EAI = {getattr(_std, n): n for n in dir(_std) if n.startswith("EAI_")}
 
 def _error_fields(exc):
     fields = {"type": type(exc).__name__, "message": str(exc)}
+    notes = getattr(exc, "__notes__", None)
+    if notes:
+        fields["notes"] = [str(n) for n in notes]
     code = getattr(exc, "errno", None)
     if isinstance(code, int):
         table = _EAI if isinstance(exc, _std.gaierror) else _errno.errorcode
