@@ -423,3 +423,17 @@ def test_off_is_the_plain_calls():
     )
     result = run_python(["-c", code])
     assert result.stdout == "ok\n", result.stderr
+
+
+def test_run_module_traced(tmp_path):
+    (tmp_path / "pairmod.py").write_text(
+        "import socket\na, b = socket.socketpair()\na.sendall(b'hi')\nprint(b.recv(2))\n"
+    )
+    trace = tmp_path / "m.jsonl"
+    result = run_python(
+        ["-m", "rnet", "run", "--trace-file", trace, "-m", "pairmod", "x"], cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "b'hi'\n"
+    assert records(trace)[0]["argv"] == ["pairmod", "x"]
+    assert calls(events(trace))[:3] == ["socketpair", "sendall", "recv"]

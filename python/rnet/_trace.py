@@ -404,6 +404,8 @@ class Tracer:
 def format_event(rec, t0, state=None):
     """One readable line for an event: time since ``t0``, pid, socket, call, result."""
     head = f"rnet {rec['t'] - t0:9.6f}s pid {rec['pid']}"
+    if rec.get("thread") not in (None, "MainThread"):
+        head += f" [{rec['thread']}]"
     if state is not None:
         where = state.text()
     elif rec.get("fd") is not None:
