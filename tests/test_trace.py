@@ -437,3 +437,34 @@ def test_run_module_traced(tmp_path):
     assert result.stdout == "b'hi'\n"
     assert records(trace)[0]["argv"] == ["pairmod", "x"]
     assert calls(events(trace))[:3] == ["socketpair", "sendall", "recv"]
+
+
+@pytest.mark.skipif(not hasattr(rnet.socket, "sendmmsg"), reason="no sendmmsg")
+def test_batched_datagrams_are_matched_one_by_one():
+    with rnet.tracing() as tracer:
+        a = rnet.socket(rnet.AF_INET, rnet.SOCK_DGRAM)
+        b = rnet.socket(rnet.AF_INET, rnet.SOCK_DGRAM)
+        with a, b:
+            a.bind(("127.0.0.1", 0))
+            b.bind(("127.0.0.1", 0))
+            b.settimeout(10)
+            dst = b.getsockname()
+            # A generator: the tracer must not use it up before the call does.
+            assert a.sendmmsg((f"m{i}".encode(), dst) for i in range(3)) == 3
+            got = b.recvmmsg(2, 64)
+            assert [d for d, _ in got] == [b"m0", b"m1"]
+            assert b.recvfrom(64)[0] == b"m2"
+    evs = {e["call"]: e for e in tracer.events if e["kind"] == "event"}
+    assert evs["sendmmsg"]["result"] == "3 datagrams sent (6 bytes)"
+    assert [d["data"] for d in evs["sendmmsg"]["batch"]] == ["b'm0'", "b'm1'", "b'm2'"]
+    assert evs["recvmmsg"]["nbytes"] == 4
+    links = _exchange.build(tracer.events)[0].links
+    assert [(lk.src["call"], lk.dst["call"]) for lk in links] == [
+        ("sendmmsg", "recvmmsg"),
+        ("sendmmsg", "recvmmsg"),
+        ("sendmmsg", "recvfrom"),
+    ]
+    from rnet import _diagram
+
+    svg = _diagram.render_svg(tracer.events)
+    assert "2 datagrams, 4 B" in svg and "datagram 2 B" in svg

@@ -367,7 +367,18 @@ def _link_points(panel, link):
 
 
 def _links_svg(panel, out):
-    shown = [link for link in panel.run.links if panel.drawn(link.src) and panel.drawn(link.dst)]
+    shown, batch = [], {}
+    for link in panel.run.links:
+        if not (panel.drawn(link.src) and panel.drawn(link.dst)):
+            continue
+        key = (link.kind, id(link.src), id(link.dst))
+        if link.kind == "datagram" and key in batch:
+            # Datagrams of one sendmmsg read by one recvmmsg: one arrow for all.
+            batch[key][0] += 1
+            batch[key][1] += link.nbytes
+            continue
+        batch[key] = [1, link.nbytes]
+        shown.append(link)
     fan_out, fan_in = {}, {}
     for link in shown:
         fan_out[id(link.src)] = fan_out.get(id(link.src), 0) + 1
@@ -384,7 +395,8 @@ def _links_svg(panel, out):
         if link.kind == "data":
             label = f"{link.nbytes} B" if not link.part else f"{link.part[0]} of {link.part[1]} B"
         elif link.kind == "datagram":
-            label = f"datagram {link.nbytes} B"
+            count, nbytes = batch[(link.kind, id(link.src), id(link.dst))]
+            label = f"datagram {nbytes} B" if count == 1 else f"{count} datagrams, {nbytes} B"
         elif link.kind == "handshake":
             label = "TCP handshake"
         else:

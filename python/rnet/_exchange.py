@@ -340,48 +340,64 @@ def _wild(ip):
     return ip in ("0.0.0.0", "::", "", None)
 
 
+def _datagram_items(ev):
+    """The datagrams of an event: itself, or one item per datagram of a batch
+    (sendmmsg/recvmmsg), each pointing back at its event in ``_event``."""
+    if "batch" not in ev:
+        return [ev]
+    base = {k: ev.get(k) for k in ("t", "dur", "seq", "laddr", "call")}
+    return [{**base, **entry, "_event": ev} for entry in ev["batch"]]
+
+
+_DGRAM_SENDS = {"sendto", "sendmsg", "send", "sendmmsg"}
+_DGRAM_RECVS = _RECVS | {"recvmmsg", "recvmmsg_into"}
+
+
 def _datagrams(run, eps):
     sends = []
     for ep in eps:
         if ep.stream:
             continue
         for ev in ep.events:
-            if (
-                ev["call"] in ("sendto", "sendmsg", "send")
-                and not ev.get("error")
-                and ev.get("nbytes") is not None
-            ):
-                to = _addr(ev.get("to")) or ep.raddr
-                if isinstance(to, tuple):
-                    sends.append((ep, ev, to))
+            if ev["call"] in _DGRAM_SENDS and not ev.get("error") and ev.get("nbytes") is not None:
+                for item in _datagram_items(ev):
+                    to = _addr(item.get("to")) or ep.raddr
+                    if isinstance(to, tuple):
+                        sends.append((ep, item, to))
     sends.sort(key=lambda item: (item[1]["t"], item[1].get("seq", 0)))
     by_key = {}
     for item in sends:
         _, s, to = item
         by_key.setdefault((_ip_port(to)[1], s.get("nbytes"), s.get("crc")), []).append(item)
-    matched = set()  # (id of send event, receiving endpoint)
+    matched = set()  # (id of send item, receiving endpoint)
     for ep in eps:
         if ep.stream:
             continue
-        for r in ep.events:
-            if r["call"] not in _RECVS or r.get("error") or r.get("nbytes") is None:
+        for ev in ep.events:
+            if ev["call"] not in _DGRAM_RECVS or ev.get("error") or ev.get("nbytes") is None:
                 continue
-            src = _addr(r.get("peer")) or ep.raddr
-            s_ip, s_port = _ip_port(src)
-            l_ip, l_port = _ip_port(_addr(r.get("laddr")) or ep.laddr)
-            for sep, s, to in by_key.get((l_port, r.get("nbytes"), r.get("crc")), ()):
-                if (id(s), id(ep)) in matched or s["t"] > _end(r):
-                    continue
-                t_ip = _ip_port(to)[0]
-                f_ip, f_port = _ip_port(_addr(s.get("laddr")) or sep.laddr)
-                if f_port != s_port:
-                    continue
-                if not (_wild(l_ip) or t_ip == l_ip):
-                    continue
-                if not (_wild(f_ip) or f_ip == s_ip):
-                    continue
-                if not _same_net(sep, ep, t_ip) or not _same_net(sep, ep, s_ip):
-                    continue
-                matched.add((id(s), id(ep)))
-                run.links.append(Link("datagram", s, r, r["nbytes"]))
-                break
+            for r in _datagram_items(ev):
+                _match_datagram(run, ep, r, by_key, matched)
+
+
+def _match_datagram(run, ep, r, by_key, matched):
+    src = _addr(r.get("peer")) or ep.raddr
+    s_ip, s_port = _ip_port(src)
+    l_ip, l_port = _ip_port(_addr(r.get("laddr")) or ep.laddr)
+    for sep, s, to in by_key.get((l_port, r.get("nbytes"), r.get("crc")), ()):
+        if (id(s), id(ep)) in matched or s["t"] > _end(r):
+            continue
+        t_ip = _ip_port(to)[0]
+        f_ip, f_port = _ip_port(_addr(s.get("laddr")) or sep.laddr)
+        if f_port != s_port:
+            continue
+        if not (_wild(l_ip) or t_ip == l_ip):
+            continue
+        if not (_wild(f_ip) or f_ip == s_ip):
+            continue
+        if not _same_net(sep, ep, t_ip) or not _same_net(sep, ep, s_ip):
+            continue
+        matched.add((id(s), id(ep)))
+        src_ev, dst_ev = s.get("_event", s), r.get("_event", r)
+        run.links.append(Link("datagram", src_ev, dst_ev, r["nbytes"]))
+        return

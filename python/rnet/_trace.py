@@ -64,7 +64,7 @@ _MODULE_FUNCTIONS = (
     "fromfd",
 )
 # Calls that may give the socket its first or a new address.
-_READDRESS = {"socket", "bind", "listen", "connect", "connect_ex", "sendto", "sendmsg"}
+_READDRESS = {"socket", "bind", "listen", "connect", "connect_ex", "sendto", "sendmsg", "sendmmsg"}
 _QUIET = {"__repr__"}  # run untraced, so repr() in a program adds no events
 
 
@@ -146,6 +146,12 @@ def _render_args(call, args, kwargs):
         fmt = [lambda bufs: f"<{len(bufs)} buffers>", repr, names.msg_flags]
     elif call == "sendmsg":
         fmt = [lambda bufs: f"<{len(bufs)} buffers>", repr, names.msg_flags, repr]
+    elif call == "sendmmsg":
+        fmt = [lambda msgs: f"<{len(msgs)} messages>", names.msg_flags]
+    elif call == "recvmmsg":
+        fmt = [repr, repr, names.msg_flags]
+    elif call == "recvmmsg_into":
+        fmt = [lambda bufs: f"<{len(bufs)} buffers>", names.msg_flags]
     elif call == "shutdown":
         fmt = [names.shutdown_how]
     elif call == "getaddrinfo":
@@ -434,6 +440,8 @@ def format_event(rec, t0, state=None):
 def _moved(tracer, state, call, args, kwargs, result):
     """The event's fields for ``call``'s result: nbytes, data, offsets, peers."""
     f = {}
+    if call in ("sendmmsg", "recvmmsg", "recvmmsg_into") and state is not None:
+        return _batch(tracer, state, call, args, result)
     if call in ("send", "sendto", "sendmsg", "sendall", "sendfile") and state is not None:
         if call == "sendall":
             n = _size(args[0]) if args else None
@@ -508,8 +516,42 @@ def _moved(tracer, state, call, args, kwargs, result):
     return f
 
 
+def _batch(tracer, state, call, args, result):
+    """Fields for a batch of datagrams: one entry per datagram moved, in ``batch``."""
+    batch = []
+    if call == "sendmmsg":
+        for msg in list(args[0])[: result if isinstance(result, int) else 0]:
+            data, dest = (msg, None) if not isinstance(msg, tuple) else (msg[0], msg[1])
+            chunk = memoryview(data).cast("B")
+            entry = {"nbytes": chunk.nbytes, "data": preview(chunk), "crc": zlib.crc32(chunk)}
+            if dest is not None:
+                entry["peer"] = _jsonable(dest)
+                entry["to"] = _jsonable(tracer.numeric(dest, state.family))
+            batch.append(entry)
+        text = f"{_count(len(batch), 'datagram')} sent"
+    else:
+        for i, (got, addr) in enumerate(result):
+            if call == "recvmmsg":
+                chunk = memoryview(got).cast("B")
+            else:
+                chunk = memoryview(args[0][i]).cast("B")[:got]
+            entry = {"nbytes": chunk.nbytes, "data": preview(chunk), "crc": zlib.crc32(chunk)}
+            if addr not in (None, "", b""):
+                entry["peer"] = _jsonable(addr)
+            batch.append(entry)
+        text = _count(len(batch), "datagram")
+        if batch:
+            text += f", first {batch[0]['data']}"
+    total = sum(e["nbytes"] for e in batch)
+    return {"batch": batch, "nbytes": total, "result": f"{text} ({_bytes(total)})"}
+
+
+def _count(n, what):
+    return f"1 {what}" if n == 1 else f"{n} {what}s"
+
+
 def _bytes(n):
-    return "1 byte" if n == 1 else f"{n} bytes"
+    return _count(n, "byte")
 
 
 def _flags_arg(call, args):
@@ -566,6 +608,9 @@ def _method(name, orig):
 
 def _call(tracer, name, orig, sock, args, kwargs):
     state = None if name == "__init__" else tracer.sock(sock)
+    if name in ("sendmmsg", "recvmmsg_into") and args and not isinstance(args[0], (list, tuple)):
+        # An iterator would be used up by the call: the tracer needs the messages too.
+        args = (list(args[0]), *args[1:])
     t = time.time()
     try:
         result = orig(sock, *args, **kwargs)
@@ -598,7 +643,11 @@ def _record(tracer, name, t, end, sock, state, args, kwargs, result, exc):
     elif name in ("close", "detach"):
         tracer.forget(state.fd)
     elif name in _READDRESS and (exc is None or getattr(exc, "errno", None) == _errno.EINPROGRESS):
-        if name not in ("sendto", "sendmsg") or state.laddr is None or _unbound(state.laddr):
+        if (
+            name not in ("sendto", "sendmsg", "sendmmsg")
+            or state.laddr is None
+            or _unbound(state.laddr)
+        ):
             state.refresh(sock)
     elif state.stream and state.raddr is None and state.fd != -1:
         state.refresh(sock)  # a non-blocking connect() that completed since
