@@ -66,6 +66,25 @@ pub fn receive_bytes<T>(
     })
 }
 
+/// `n` zero bytes, or MemoryError, as CPython's PyMem_Malloc of a control
+/// buffer: calloc maps large sizes lazily, so a recvmsg(1, 2**31 - 1) costs
+/// what it costs CPython, not a 2 GiB memset.
+pub fn zeroed(n: usize) -> PyResult<Vec<u8>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u8>(n)
+        .map_err(|_| pyo3::exceptions::PyMemoryError::new_err(()))?;
+    // SAFETY: `layout` has a non-zero size.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(pyo3::exceptions::PyMemoryError::new_err(()));
+    }
+    // SAFETY: `ptr` came from the global allocator with the layout of `n`
+    // u8s, all initialised (zero); the Vec takes it over.
+    Ok(unsafe { Vec::from_raw_parts(ptr, n, n) })
+}
+
 /// Raw pointers (into a buffer, a `msghdr`) carried into a GIL-free closure.
 /// The memory they point to belongs to the caller's frame, or to an exported
 /// buffer the caller holds, for the whole call, and one thread at a time uses

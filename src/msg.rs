@@ -5,7 +5,7 @@
 use std::mem;
 use std::os::fd::RawFd;
 
-use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PySequence};
 use socket2::SockAddr;
@@ -166,11 +166,7 @@ pub fn recvmsg(
     ancbufsize: usize,
     flags: i32,
 ) -> PyResult<Received> {
-    let mut control = Vec::new();
-    control
-        .try_reserve_exact(ancbufsize)
-        .map_err(|_| PyMemoryError::new_err(()))?;
-    control.resize(ancbufsize, 0);
+    let mut control = buffer::zeroed(ancbufsize)?;
     let mut name = socket2::SockAddrStorage::zeroed();
     // SAFETY: zero is a valid msghdr; every pointer set below refers to
     // memory of this frame or the caller's that outlives the call.
