@@ -8,7 +8,7 @@ import socket as _std
 import time
 
 from . import _notes, _rnet
-from ._sock import socket
+from ._sock import _module
 
 __all__ = [
     "socketpair",
@@ -35,6 +35,9 @@ def socketpair(family=None, type=_std.SOCK_STREAM, proto=0):
     if family is None:
         family = _std.AF_UNIX
     a, b = _rnet._socketpair(family, type, proto)
+    # Through the module's current `socket`, as Lib/socket.py does, so a
+    # patched rnet.socket (pytest-socket, mocks) is what gets used.
+    socket = _module().socket
     return socket(family, type, proto, a), socket(family, type, proto, b)
 
 
@@ -45,7 +48,7 @@ def fromfd(fd, family, type, proto=0):
     remaining arguments are the same as for socket().
     """
     # The core's dup(), as CPython's: a too-large number is cut to a C int.
-    return socket(family, type, proto, _rnet.dup(fd))
+    return _module().socket(family, type, proto, _rnet.dup(fd))
 
 
 def create_connection(
@@ -76,7 +79,7 @@ def create_connection(
             break
         sock = None
         try:
-            sock = socket(af, socktype, proto)
+            sock = _module().socket(af, socktype, proto)
             if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
                 sock.settimeout(timeout if left is None else left)
             if shared and deadline is None:
@@ -111,7 +114,7 @@ def has_dualstack_ipv6():
     which can handle both AF_INET and AF_INET6 (IPv4 / IPv6) connections.
     """
     try:
-        with socket(_std.AF_INET6, _std.SOCK_STREAM) as sock:
+        with _module().socket(_std.AF_INET6, _std.SOCK_STREAM) as sock:
             sock.setsockopt(_std.IPPROTO_IPV6, _std.IPV6_V6ONLY, 0)
             return True
     except OSError:
@@ -132,7 +135,7 @@ def create_server(
             raise ValueError("dualstack_ipv6 not supported on this platform")
         if family != _std.AF_INET6:
             raise ValueError("dualstack_ipv6 requires AF_INET6 family")
-    sock = socket(family, _std.SOCK_STREAM)
+    sock = _module().socket(family, _std.SOCK_STREAM)
     try:
         try:
             sock.setsockopt(_std.SOL_SOCKET, _std.SO_REUSEADDR, 1)

@@ -10,12 +10,22 @@ import errno
 import io
 import os
 import socket as _std
+import sys
 
 from . import _notes, _rnet
 
 __all__ = ["socket", "SocketType"]
 
 SocketType = _rnet.socket
+
+
+def _module():
+    """The rnet module itself, looked up at call time (it may be patched)."""
+    return sys.modules[__package__]
+
+
+class _GiveupOnSendfile(Exception):
+    pass
 
 
 def _intenum_converter(value, enum_klass):
@@ -150,7 +160,9 @@ class socket(_rnet.socket):
         info is a pair (hostaddr, port).
         """
         fd, addr = self._accept()
-        sock = socket(self.family, self.type, self.proto, fileno=fd)
+        # The module's current `socket`, as Lib/socket.py's accept() names
+        # its global: a patched rnet.socket is used here too.
+        sock = _module().socket(self.family, self.type, self.proto, fileno=fd)
         # As CPython (bpo-7995): with no default timeout, a connection accepted
         # on a listener with a timeout is put in blocking mode.
         if _rnet.getdefaulttimeout() is None and self.gettimeout():
@@ -198,6 +210,104 @@ class socket(_rnet.socket):
         opened in binary mode; after the call its position is just past the
         last byte sent. Non-blocking sockets are not supported.
         """
+        # Lib/socket.py's algorithm, step for step, over the core's one-shot
+        # _sendfile (which holds the fd for the call and, with a timeout,
+        # polls first as CPython's selector does).
+        try:
+            return self._sendfile_use_sendfile(file, offset, count)
+        except _GiveupOnSendfile:
+            return self._sendfile_use_send(file, offset, count)
+
+    def _sendfile_use_sendfile(self, file, offset=0, count=None):
+        self._check_sendfile_params(file, offset, count)
+        sockno = self.fileno()
+        try:
+            fileno = file.fileno()
+        except (AttributeError, io.UnsupportedOperation) as err:
+            raise _GiveupOnSendfile(err) from None  # not a regular file
+        try:
+            fsize = os.fstat(fileno).st_size
+        except OSError as err:
+            raise _GiveupOnSendfile(err) from None  # not a regular file
+        if not fsize:
+            return 0  # empty file
+        # Truncate to 1 GiB to avoid OverflowError, see bpo-38319.
+        blocksize = min(count or fsize, 2**30)
+        timeout = self.gettimeout()
+        if timeout == 0:
+            raise ValueError("non-blocking sockets are not supported")
+        if sockno < 0:
+            # What CPython's selector.register(sockno) says of a closed socket.
+            raise ValueError(f"Invalid file descriptor: {sockno}")
+        total_sent = 0
+        try:
+            while True:
+                if count:
+                    blocksize = count - total_sent
+                    if blocksize <= 0:
+                        break
+                try:
+                    sent = self._sendfile(fileno, offset, blocksize)
+                except TimeoutError:
+                    # CPython's selector timed out: that is the caller's
+                    # error, not a reason to try plain send().
+                    raise
+                except BlockingIOError:
+                    continue
+                except OSError as err:
+                    if total_sent == 0:
+                        # We can get here for different reasons, the main
+                        # one being 'file' is not a regular mmap(2)-like
+                        # file, in which case we'll fall back on using
+                        # plain send().
+                        raise _GiveupOnSendfile(err) from None
+                    raise err from None
+                else:
+                    if sent == 0:
+                        break  # EOF
+                    offset += sent
+                    total_sent += sent
+            return total_sent
+        finally:
+            if total_sent > 0 and hasattr(file, "seek"):
+                file.seek(offset)
+
+    def _sendfile_use_send(self, file, offset=0, count=None):
+        self._check_sendfile_params(file, offset, count)
+        if self.gettimeout() == 0:
+            raise ValueError("non-blocking sockets are not supported")
+        if offset:
+            file.seek(offset)
+        blocksize = min(count, 8192) if count else 8192
+        total_sent = 0
+        file_read = file.read
+        sock_send = self.send
+        try:
+            while True:
+                if count:
+                    blocksize = min(count - total_sent, blocksize)
+                    if blocksize <= 0:
+                        break
+                data = memoryview(file_read(blocksize))
+                if not data:
+                    break  # EOF
+                while True:
+                    try:
+                        sent = sock_send(data)
+                    except BlockingIOError:
+                        continue
+                    else:
+                        total_sent += sent
+                        if sent < len(data):
+                            data = data[sent:]
+                        else:
+                            break
+            return total_sent
+        finally:
+            if total_sent > 0 and hasattr(file, "seek"):
+                file.seek(offset + total_sent)
+
+    def _check_sendfile_params(self, file, offset, count):
         if "b" not in getattr(file, "mode", "b"):
             raise ValueError("file should be opened in binary mode")
         if not self.type & _std.SOCK_STREAM:
@@ -207,56 +317,6 @@ class socket(_rnet.socket):
                 raise TypeError(f"count must be a positive integer (got {count!r})")
             if count <= 0:
                 raise ValueError(f"count must be a positive integer (got {count!r})")
-        if self.gettimeout() == 0:
-            raise ValueError("non-blocking sockets are not supported")
-        try:
-            fileno = file.fileno()
-            fsize = os.fstat(fileno).st_size
-        except (AttributeError, io.UnsupportedOperation, OSError):
-            return self._sendfile_use_send(file, offset, count)
-        if not fsize:
-            return 0
-        total = 0
-        try:
-            while True:
-                # 1 GiB per call keeps the count inside ssize_t (bpo-38319).
-                blocksize = min((count - total) if count else fsize, 2**30)
-                if blocksize <= 0:
-                    break
-                try:
-                    sent = self._sendfile(fileno, offset + total, blocksize)
-                except OSError:
-                    if total == 0:
-                        # As CPython: the file may not be mmap(2)-able (e.g. a
-                        # pipe); plain send() still works for it.
-                        return self._sendfile_use_send(file, offset, count)
-                    raise
-                if sent == 0:
-                    break  # EOF
-                total += sent
-            return total
-        finally:
-            if total > 0 and hasattr(file, "seek"):
-                file.seek(offset + total)
-
-    def _sendfile_use_send(self, file, offset=0, count=None):
-        if offset:
-            file.seek(offset)
-        total = 0
-        try:
-            while True:
-                blocksize = min(count - total, 8192) if count else 8192
-                if blocksize <= 0:
-                    break
-                data = file.read(blocksize)
-                if not data:
-                    break  # EOF
-                self.sendall(data)
-                total += len(data)
-            return total
-        finally:
-            if total > 0 and hasattr(file, "seek"):
-                file.seek(offset + total)
 
     def _decref_socketios(self):
         if self._io_refs > 0:
