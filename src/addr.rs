@@ -256,9 +256,9 @@ fn netlink_arg(obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
 
 fn unix_arg(obj: &Bound<'_, PyAny>) -> PyResult<SockAddr> {
     let path: Vec<u8> = if let Ok(s) = obj.cast::<PyString>() {
-        // PEP 383: the file system encoding with surrogateescape.
-        let encoded = obj.py().import("os")?.call_method1("fsencode", (s,))?;
-        encoded.cast_into::<PyBytes>()?.as_bytes().to_vec()
+        // PEP 383: the file system encoding with surrogateescape, without an
+        // import (CPython's PyUnicode_EncodeFSDefault), so it works at exit.
+        args::fs_encode(s)?.as_bytes().to_vec()
     } else {
         buffer::with_readable(obj, |b| b.to_vec())?
     };
@@ -330,8 +330,9 @@ fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, 
         return Ok(PyBytes::new(py, path).into_any());
     }
     let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
-    py.import("os")?
-        .call_method1("fsdecode", (PyBytes::new(py, &path[..end]),))
+    // As CPython's makesockaddr: no import, so a repr() in __del__ at
+    // interpreter exit (sys.meta_path is None by then) still works.
+    args::fs_decode(py, &path[..end])
 }
 
 /// IPv6 text as CPython prints it: `inet_ntop`, without the `%scope` suffix

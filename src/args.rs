@@ -39,6 +39,19 @@ pub fn varargs<'py>(
     Ok(args.iter().collect())
 }
 
+/// [`varargs`] for a method of the socket class: CPython names a method by
+/// its qualified name (`socket.listen()`) when it refuses keywords.
+pub fn method_varargs<'py>(
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    min: usize,
+    max: usize,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    no_keywords(&format!("socket.{name}"), kwargs)?;
+    varargs(name, args, None, min, max)
+}
+
 /// The single argument of a `METH_O` function; CPython names it with its
 /// module in these messages (`_socket.close()`), so rnet does too.
 pub fn single<'py>(
@@ -99,7 +112,7 @@ pub fn tp_name(obj: &Bound<'_, PyAny>) -> String {
 }
 
 /// `PyArg_ParseTuple`'s name for the argument's type: None is "None".
-fn arg_type(obj: &Bound<'_, PyAny>) -> String {
+pub fn arg_type(obj: &Bound<'_, PyAny>) -> String {
     if obj.is_none() {
         "None".into()
     } else {
@@ -172,7 +185,8 @@ fn check<T>(py: Python<'_>, sentinel: bool, value: T) -> PyResult<T> {
 }
 
 /// CPython's error when a C function returns NULL with no exception set,
-/// which `if_indextoname(2**64 - 1)` does.
+/// which `if_indextoname(2**64 - 1)` does (in the wording of a call written
+/// out; through `f(*args)` CPython says "error return without exception set").
 pub fn null_without_error(fname: &str) -> PyErr {
     PyErr::new::<PySystemError, _>(format!(
         "<built-in function {fname}> returned NULL without setting an exception"
@@ -230,6 +244,15 @@ pub fn fs_path(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
     let encoded = obj.py().import("os")?.call_method1("fsencode", (obj,))?;
     let bytes = encoded.cast_into::<PyBytes>()?;
     CString::new(bytes.as_bytes()).map_err(|_| PyValueError::new_err("embedded null byte"))
+}
+
+/// `PyUnicode_EncodeFSDefault`: a str in the file-system encoding (PEP 383).
+pub fn fs_encode<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
+    // SAFETY: `s` is a str; the new reference is owned by the Bound.
+    let encoded = unsafe {
+        Bound::from_owned_ptr_or_err(s.py(), ffi::PyUnicode_EncodeFSDefault(s.as_ptr()))?
+    };
+    Ok(encoded.cast_into::<PyBytes>()?)
 }
 
 /// `PyUnicode_DecodeFSDefault`: what CPython makes of names the system gives.
@@ -295,5 +318,118 @@ impl<'py> FromPyObject<'_, 'py> for AsInt {
             Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => Err(too_large()),
             Err(err) => Err(err),
         }
+    }
+}
+
+/// An optional argument taken as given and converted later, for methods
+/// whose first argument CPython converts before the others (`"y*|i"`,
+/// `"w*|ni"`): PyO3 would convert the later ones first.
+pub struct Later<'py>(pub Option<Bound<'py, PyAny>>);
+
+impl<'py> FromPyObject<'_, 'py> for Later<'py> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Later(Some(obj.to_owned())))
+    }
+}
+
+impl Later<'_> {
+    /// Not given.
+    pub const ABSENT: Later<'static> = Later(None);
+
+    /// The `i` format unit, or `default` when not given.
+    pub fn c_int_or(&self, default: i32) -> PyResult<i32> {
+        self.0.as_ref().map_or(Ok(default), c_int)
+    }
+}
+
+/// Arguments parsed as `PyArg_ParseTupleAndKeywords` parses them, for
+/// parameters that are all positional-or-keyword, the first `min` required.
+/// Its two checks made after the conversions (an argument given by name and
+/// by position; an unknown keyword) wait in `late` for [`Keywords::finish`].
+pub struct Keywords<'py> {
+    pub values: Vec<Option<Bound<'py, PyAny>>>,
+    late: Option<PyErr>,
+}
+
+impl<'py> Keywords<'py> {
+    pub fn parse(
+        fname: &str,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+        names: &[&str],
+        min: usize,
+    ) -> PyResult<Self> {
+        let nargs = args.len();
+        let nkwargs = kwargs.map_or(0, |k| k.len());
+        if nargs + nkwargs > names.len() {
+            let n = names.len();
+            return Err(PyTypeError::new_err(format!(
+                "{fname}() takes at most {n} {}argument{} ({} given)",
+                if nargs == 0 { "keyword " } else { "" },
+                if n == 1 { "" } else { "s" },
+                nargs + nkwargs
+            )));
+        }
+        let mut values = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let value = if i < nargs {
+                Some(args.get_item(i)?)
+            } else {
+                match kwargs {
+                    Some(k) => k.get_item(name)?,
+                    None => None,
+                }
+            };
+            if value.is_none() && i < min {
+                return Err(PyTypeError::new_err(format!(
+                    "{fname}() missing required argument '{name}' (pos {})",
+                    i + 1
+                )));
+            }
+            values.push(value);
+        }
+        let mut late = None;
+        if let Some(k) = kwargs {
+            for (i, name) in names.iter().enumerate().take(nargs) {
+                if k.contains(name)? {
+                    late = Some(PyTypeError::new_err(format!(
+                        "argument for {fname}() given by name ('{name}') and position ({})",
+                        i + 1
+                    )));
+                    break;
+                }
+            }
+            if late.is_none() {
+                for key in k.keys() {
+                    let known = key
+                        .extract::<String>()
+                        .is_ok_and(|s| names.contains(&s.as_str()));
+                    if !known {
+                        late = Some(PyTypeError::new_err(format!(
+                            "'{key}' is an invalid keyword argument for {fname}()"
+                        )));
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(Keywords { values, late })
+    }
+
+    /// The `i` format unit for argument `i`, or `default` when not given.
+    pub fn c_int_or(&self, i: usize, default: i32) -> PyResult<i32> {
+        self.values[i].as_ref().map_or(Ok(default), c_int)
+    }
+
+    /// The `n` format unit for argument `i`, or `default` when not given.
+    pub fn c_ssize_or(&self, i: usize, default: isize) -> PyResult<isize> {
+        self.values[i].as_ref().map_or(Ok(default), c_ssize)
+    }
+
+    /// The checks CPython makes once every argument is converted.
+    pub fn finish(&mut self) -> PyResult<()> {
+        self.late.take().map_or(Ok(()), Err)
     }
 }

@@ -85,6 +85,17 @@ pub fn zeroed(n: usize) -> PyResult<Vec<u8>> {
     Ok(unsafe { Vec::from_raw_parts(ptr, n, n) })
 }
 
+/// With MSG_TRUNC the kernel may report more bytes than it wrote (a stream
+/// socket discards the data, a datagram is cut): zero a slot in the
+/// per-thread scratch buffer first, so the bytes returned are never another
+/// call's leftovers. A larger slot is a fresh bytes object, left as CPython
+/// leaves its own (zeroing a recv(2**31, MSG_TRUNC) would write 2 GiB).
+pub fn zero_for_trunc(slot: &mut [MaybeUninit<u8>], flags: i32) {
+    if flags & libc::MSG_TRUNC != 0 && slot.len() < DIRECT_MIN {
+        slot.fill(MaybeUninit::new(0));
+    }
+}
+
 /// Raw pointers (into a buffer, a `msghdr`) carried into a GIL-free closure.
 /// The memory they point to belongs to the caller's frame, or to an exported
 /// buffer the caller holds, for the whole call, and one thread at a time uses
@@ -157,7 +168,7 @@ pub fn with_writable<R>(
     .map_err(|_| {
         PyTypeError::new_err(format!(
             "{what} must be read-write bytes-like object, not {}",
-            type_name(obj)
+            crate::args::arg_type(obj)
         ))
     })
 }
@@ -179,13 +190,6 @@ fn with_view<R>(
         ffi::PyBuffer_Release(view);
         Ok(out)
     }
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "object".into())
 }
 
 /// The lecture's Python 2 programs send `str`; keep CPython's message and

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::SockAddr;
 
-use crate::args::{self, CInt, CSsize};
+use crate::args::{self, CInt, CSsize, Keywords, Later};
 use crate::buffer;
 use crate::socket::{with_sock, Socket};
 use crate::wait::{self, Interest};
@@ -28,10 +28,13 @@ impl Socket {
     }
 
     fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
-        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
+        // The bytes are allocated before the fd is looked at, as in CPython:
+        // recv(2**63 - 1) on a closed socket is an OverflowError, not EBADF.
         let (data, ()) = buffer::receive_bytes(py, n, |slot| {
+            buffer::zero_for_trunc(slot, flags);
+            let fd = self.fd()?;
             let got = wait::call(py, &fd, Interest::Read, &mut deadline, || {
                 with_sock(&fd, |s| s.recv_with_flags(slot, flags))
             })?;
@@ -40,6 +43,9 @@ impl Socket {
         Ok(data)
     }
 }
+
+/// recv_into's and recvfrom_into's keywords, as CPython's kwlist.
+const INTO_ARGS: [&str; 3] = ["buffer", "nbytes", "flags"];
 
 fn check_size(n: isize, caller: &str) -> PyResult<usize> {
     usize::try_from(n)
@@ -76,18 +82,21 @@ impl Socket {
     ///
     /// Receive up to nbytes bytes (default: the buffer's size) straight into
     /// a writable buffer; return how many were received.
-    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, buffer, nbytes=0, flags=0)")]
     fn recv_into(
         &self,
         py: Python<'_>,
-        buffer: &Bound<'_, PyAny>,
-        nbytes: CSsize,
-        flags: CInt,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<usize> {
-        let nbytes = nbytes.0;
-        let flags = flags.0;
+        let mut given = Keywords::parse("recv_into", args, kwargs, &INTO_ARGS, 1)?;
+        let buffer = given.values[0].clone().expect("required");
         let mut deadline = self.deadline();
-        buffer::with_writable(buffer, "recv_into() argument 1", |buf| {
+        // "w*|ni": the buffer is exported first, then the ints are read.
+        buffer::with_writable(&buffer, "recv_into() argument 1", |buf| {
+            let nbytes = given.c_ssize_or(1, 0)?;
+            let flags = given.c_int_or(2, 0)?;
+            given.finish()?;
             let n = into_len(
                 nbytes,
                 buf.len(),
@@ -119,10 +128,11 @@ impl Socket {
         let bufsize = bufsize.0;
         let flags = flags.0;
         let n = check_size(bufsize, "recvfrom")?;
-        let fd = self.fd()?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, from) = buffer::receive_bytes(py, n, |slot| {
+            buffer::zero_for_trunc(slot, flags);
+            let fd = self.fd()?; // after the allocation, as in CPython
             wait::call(py, &fd, Interest::Read, &mut deadline, || {
                 with_sock(&fd, |s| s.recv_from_with_flags(slot, flags))
             })
@@ -133,18 +143,21 @@ impl Socket {
     /// recvfrom_into(buffer[, nbytes[, flags]]) -> (nbytes, address info)
     ///
     /// Like recv_into(buffer[, nbytes[, flags]]) but also return the sender's address.
-    #[pyo3(signature = (buffer, nbytes=CSsize(0), flags=CInt(0)), text_signature = "($self, buffer, nbytes=0, flags=0)")]
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, buffer, nbytes=0, flags=0)")]
     fn recvfrom_into<'py>(
         &self,
         py: Python<'py>,
-        buffer: &Bound<'py, PyAny>,
-        nbytes: CSsize,
-        flags: CInt,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<(usize, Bound<'py, PyAny>)> {
-        let nbytes = nbytes.0;
-        let flags = flags.0;
+        let mut given = Keywords::parse("recvfrom_into", args, kwargs, &INTO_ARGS, 1)?;
+        let buffer = given.values[0].clone().expect("required");
         let mut deadline = self.deadline();
-        let (got, from) = buffer::with_writable(buffer, "recvfrom_into() argument 1", |buf| {
+        // "w*|ni": the buffer is exported first, then the ints are read.
+        let (got, from) = buffer::with_writable(&buffer, "recvfrom_into() argument 1", |buf| {
+            let nbytes = given.c_ssize_or(1, 0)?;
+            let flags = given.c_int_or(2, 0)?;
+            given.finish()?;
             let n = into_len(
                 nbytes,
                 buf.len(),
@@ -165,12 +178,12 @@ impl Socket {
     ///
     /// Send data; return the number of bytes sent, which may be fewer than
     /// given. Corresponds to `send(2)`.
-    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
-    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<usize> {
-        let flags = flags.0;
+    #[pyo3(signature = (data, flags=Later::ABSENT, /), text_signature = "($self, data, flags=0, /)")]
+    fn send(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: Later<'_>) -> PyResult<usize> {
         let mut deadline = self.deadline();
-        let flags = self.io_flags(flags);
+        // "y*|i": the data is exported first, then the flags are read.
         buffer::with_readable(data, |bytes| {
+            let flags = self.io_flags(flags.c_int_or(0)?);
             let fd = self.fd()?;
             wait::call(py, &fd, Interest::Write, &mut deadline, || {
                 with_sock(&fd, |s| s.send_with_flags(bytes, flags))
@@ -182,12 +195,12 @@ impl Socket {
     ///
     /// Send all of data, calling send as often as needed; the socket's
     /// timeout bounds the whole call, not each send.
-    #[pyo3(signature = (data, flags=CInt(0), /), text_signature = "($self, data, flags=0, /)")]
-    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: CInt) -> PyResult<()> {
-        let flags = flags.0;
+    #[pyo3(signature = (data, flags=Later::ABSENT, /), text_signature = "($self, data, flags=0, /)")]
+    fn sendall(&self, py: Python<'_>, data: &Bound<'_, PyAny>, flags: Later<'_>) -> PyResult<()> {
         let mut deadline = self.deadline();
-        let flags = self.io_flags(flags);
+        // "y*|i": the data is exported first, then the flags are read.
         buffer::with_readable(data, |bytes| {
+            let flags = self.io_flags(flags.c_int_or(0)?);
             let fd = self.fd()?;
             let mut rest = bytes;
             // At least one send(2), as CPython: empty data is still a
@@ -209,14 +222,19 @@ impl Socket {
     /// sendto(data[, flags], address) -> count
     ///
     /// Send a datagram to the given address; return the number of bytes sent.
-    #[pyo3(signature = (*args))]
-    fn sendto(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<usize> {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn sendto(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<usize> {
         let py = slf.py();
+        args::method_varargs("sendto", args, kwargs, 0, usize::MAX)?;
         let (data, flags, address) = match args.len() {
-            2 => (args.get_item(0)?, 0, args.get_item(1)?),
+            2 => (args.get_item(0)?, None, args.get_item(1)?),
             3 => (
                 args.get_item(0)?,
-                args::c_int(&args.get_item(1)?)?,
+                Some(args.get_item(1)?),
                 args.get_item(2)?,
             ),
             n => {
@@ -226,8 +244,9 @@ impl Socket {
             }
         };
         let this = slf.get();
-        // The data is checked first, then the address, as CPython parses them.
+        // "y*iO": the data, then the flags, then the address.
         buffer::with_readable(&data, |bytes| {
+            let flags = flags.as_ref().map_or(Ok(0), args::c_int)?;
             let target: SockAddr = addr::to_sockaddr(py, this.family(), &address, "sendto")?;
             audit::audit(py, c"socket.sendto", &[slf.as_any(), &address])?;
             let fd = this.fd()?;
@@ -252,9 +271,9 @@ impl Socket {
     ) -> PyResult<usize> {
         let py = slf.py();
         let this = slf.get();
-        let given = args::varargs("sendmsg", args, kwargs, 1, 4)?;
-        // A given ancdata, even None, must be iterable, as in CPython.
-        let mut out = msg::outgoing(&given[0], given.get(1))?;
+        let given = args::method_varargs("sendmsg", args, kwargs, 1, 4)?;
+        // CPython's order: "O|OiO" reads the flags, then the address is
+        // converted (and audited), then the data buffers, then ancdata.
         let flags = match given.get(2) {
             Some(f) => args::c_int(f)?,
             None => 0,
@@ -270,7 +289,9 @@ impl Socket {
             c"socket.sendmsg",
             &[slf.as_any(), address.unwrap_or(&none)],
         )?;
-        let fd = this.fd()?;
+        // A given ancdata, even None, must be iterable, as in CPython.
+        let mut out = msg::outgoing(&given[0], given.get(1))?;
+        let fd = this.fd().map_err(|_| msg::closed_error(true, flags))?;
         let flags = this.io_flags(flags);
         msg::sendmsg(
             py,
@@ -297,11 +318,14 @@ impl Socket {
         let bufsize = bufsize.0;
         let ancbufsize = ancbufsize.0;
         let flags = flags.0;
-        let (bufsize, ancbufsize) = msg::check_sizes(bufsize, ancbufsize)?;
-        let fd = self.fd()?;
+        // CPython's order: bufsize's sign, the bytes, ancbufsize, the fd.
+        let bufsize = msg::check_bufsize(bufsize)?;
         let flags = self.io_flags(flags);
         let mut deadline = self.deadline();
         let (data, got) = buffer::receive_bytes(py, bufsize, |slot| {
+            let ancbufsize = msg::check_ancbufsize(ancbufsize)?;
+            buffer::zero_for_trunc(slot, flags);
+            let fd = self.fd().map_err(|_| msg::closed_error(false, flags))?;
             let mut iov = [libc::iovec {
                 iov_base: slot.as_mut_ptr().cast(),
                 iov_len: slot.len(),
@@ -329,9 +353,10 @@ impl Socket {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let ancbufsize = ancbufsize.0;
         let flags = flags.0;
-        let (_, ancbufsize) = msg::check_sizes(0, ancbufsize)?;
+        // The buffers are checked before ancbufsize, as in CPython.
         let mut views = buffer::WritableViews::collect(buffers, "recvmsg_into")?;
-        let fd = self.fd()?;
+        let ancbufsize = msg::check_ancbufsize(ancbufsize)?;
+        let fd = self.fd().map_err(|_| msg::closed_error(false, flags))?;
         let flags = self.io_flags(flags);
         let mut iov = views.iovecs();
         let got = msg::recvmsg(py, &fd, &mut self.deadline(), &mut iov, ancbufsize, flags)?;
@@ -343,15 +368,27 @@ impl Socket {
     /// _sendfile(in_fd, offset, count) -> sent
     ///
     /// One zero-copy `sendfile(2)` of at most count bytes of in_fd from
-    /// offset, within the socket's timeout; used by socket.sendfile().
+    /// offset (None: the file's position), within the socket's timeout; used
+    /// by socket.sendfile(). The arguments convert as `os.sendfile`'s do:
+    /// count first (Py_ssize_t), then offset (C long).
     fn _sendfile(
         &self,
         py: Python<'_>,
         in_fd: RawFd,
-        offset: i64,
-        count: usize,
+        offset: &Bound<'_, PyAny>,
+        count: &Bound<'_, PyAny>,
     ) -> PyResult<usize> {
         let fd = self.fd()?;
-        msg::sendfile(py, &fd, &mut self.deadline(), in_fd, offset, count)
+        let mut deadline = self.deadline();
+        // Lib/socket.py waits for the socket (its selector, with the
+        // timeout) before os.sendfile converts its arguments: so do we.
+        wait::call(py, &fd, Interest::Write, &mut deadline, || Ok(()))?;
+        let count = args::c_ssize(count)? as usize;
+        let offset = if offset.is_none() {
+            None
+        } else {
+            Some(args::c_long(offset)?)
+        };
+        msg::sendfile(py, &fd, &mut deadline, in_fd, offset, count)
     }
 }

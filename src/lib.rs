@@ -2,6 +2,7 @@
 //! together; each concern lives in its own file.
 
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
 
 mod addr;
 mod addrinfo;
@@ -35,8 +36,15 @@ mod wait;
 /// Return the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-fn getdefaulttimeout(py: Python<'_>) -> Py<PyAny> {
-    timeout::to_python(py, timeout::default_ns())
+#[pyo3(signature = (*args, **kwargs))]
+fn getdefaulttimeout(
+    py: Python<'_>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    // METH_NOARGS, with CPython's `_socket.` name in its arity message.
+    args::none("getdefaulttimeout", args, kwargs)?;
+    Ok(timeout::to_python(py, timeout::default_ns()))
 }
 
 /// setdefaulttimeout(timeout)
@@ -44,8 +52,14 @@ fn getdefaulttimeout(py: Python<'_>) -> Py<PyAny> {
 /// Set the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-fn setdefaulttimeout(timeout: &Bound<'_, PyAny>) -> PyResult<()> {
-    timeout::set_default_ns(timeout::parse(timeout)?);
+#[pyo3(signature = (*args, **kwargs))]
+fn setdefaulttimeout(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    // METH_O, with CPython's messages.
+    let timeout = args::single("setdefaulttimeout", args, kwargs)?;
+    timeout::set_default_ns(timeout::parse(&timeout)?);
     Ok(())
 }
 

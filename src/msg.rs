@@ -238,31 +238,60 @@ pub fn ancillary_list<'py>(
     Ok(list)
 }
 
-/// CPython's checks on recvmsg's sizes.
-pub fn check_sizes(bufsize: isize, ancbufsize: isize) -> PyResult<(usize, usize)> {
-    let bufsize = usize::try_from(bufsize)
-        .map_err(|_| PyValueError::new_err("negative buffer size in recvmsg()"))?;
-    // CPython's limit: the control length must fit a socklen_t-sized int.
-    let ancbufsize = usize::try_from(ancbufsize)
-        .ok()
-        .filter(|&n| n <= i32::MAX as usize)
-        .ok_or_else(|| PyValueError::new_err("invalid ancillary data buffer length"))?;
-    Ok((bufsize, ancbufsize))
+/// The error of `recvmsg`/`sendmsg` on a closed socket. CPython makes the
+/// call on fd -1, and the kernel checks the flags (MSG_CMSG_COMPAT, the top
+/// bit, is EINVAL) before it looks the fd up, so the error is not always
+/// EBADF. The number -1 never names another socket.
+pub fn closed_error(send: bool, flags: i32) -> PyErr {
+    // SAFETY: zero is a valid, empty msghdr; the call fails before it could
+    // use it (there is no fd -1).
+    let rc = unsafe {
+        let mut hdr: libc::msghdr = mem::zeroed();
+        if send {
+            libc::sendmsg(-1, &hdr, flags)
+        } else {
+            libc::recvmsg(-1, &mut hdr, flags)
+        }
+    };
+    if rc < 0 {
+        crate::error::last_os_error()
+    } else {
+        crate::error::os_error(libc::EBADF)
+    }
 }
 
-/// `sendfile(2)` from `in_fd` at `offset`, at most `count` bytes, once.
+/// CPython's check on recvmsg's bufsize.
+pub fn check_bufsize(bufsize: isize) -> PyResult<usize> {
+    usize::try_from(bufsize).map_err(|_| PyValueError::new_err("negative buffer size in recvmsg()"))
+}
+
+/// CPython's check on recvmsg's ancbufsize: the control length must fit a
+/// socklen_t-sized int.
+pub fn check_ancbufsize(ancbufsize: isize) -> PyResult<usize> {
+    usize::try_from(ancbufsize)
+        .ok()
+        .filter(|&n| n <= i32::MAX as usize)
+        .ok_or_else(|| PyValueError::new_err("invalid ancillary data buffer length"))
+}
+
+/// `sendfile(2)` from `in_fd` at `offset` (`None`: the file's position),
+/// at most `count` bytes, once.
 pub fn sendfile(
     py: Python<'_>,
     fd: &FdGuard<'_>,
     deadline: &mut Deadline,
     in_fd: RawFd,
-    offset: i64,
+    offset: Option<i64>,
     count: usize,
 ) -> PyResult<usize> {
     wait::call(py, fd, Interest::Write, deadline, || {
-        let mut off = offset as libc::off_t;
-        // SAFETY: plain system call; `off` is a valid in/out pointer.
-        syscall!(sendfile(fd.raw(), in_fd, &mut off, count)).map(|n| n as usize)
+        let mut off = offset.unwrap_or(0) as libc::off_t;
+        let off_ptr = match offset {
+            Some(_) => &mut off as *mut libc::off_t,
+            None => std::ptr::null_mut(),
+        };
+        // SAFETY: plain system call; `off_ptr` is null or points to `off`.
+        syscall!(sendfile(fd.raw(), in_fd, off_ptr, count)).map(|n| n as usize)
     })
 }
 

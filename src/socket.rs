@@ -216,6 +216,7 @@ impl Socket {
     /// bind(address)
     ///
     /// Bind the socket to a local address; corresponds to `bind(2)`.
+    #[pyo3(signature = (address, /))]
     fn bind(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
         let py = slf.py();
         let this = slf.get();
@@ -242,6 +243,7 @@ impl Socket {
     ///
     /// Connect the socket to a remote address; corresponds to `connect(2)`,
     /// waiting for the connection within the socket's timeout.
+    #[pyo3(signature = (address, /))]
     fn connect(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
         match Socket::connect_impl(slf, address, "connect")? {
             0 => Ok(()),
@@ -253,6 +255,7 @@ impl Socket {
     ///
     /// Like connect(address), but return an error code (the errno value)
     /// instead of raising an exception when an error occurs.
+    #[pyo3(signature = (address, /))]
     fn connect_ex(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<i32> {
         let py = slf.py();
         match Socket::connect_impl(slf, address, "connect_ex") {
@@ -319,17 +322,13 @@ impl Socket {
     /// setsockopt(level, option, None, optlen: int)
     ///
     /// Set a socket option; corresponds to `setsockopt(2)`.
-    #[pyo3(signature = (level, option, value, optlen=None, /))]
+    #[pyo3(signature = (*args, **kwargs))]
     fn setsockopt(
         &self,
-        level: CInt,
-        option: CInt,
-        value: &Bound<'_, PyAny>,
-        optlen: Option<u32>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let level = level.0;
-        let option = option.0;
-        sockopt::set(|| self.fd(), level, option, value, optlen)
+        sockopt::set(|| self.fd(), args, kwargs)
     }
 
     /// gettimeout() -> timeout
@@ -344,6 +343,7 @@ impl Socket {
     ///
     /// Set a timeout on socket operations: a float of seconds, 0.0 for
     /// non-blocking mode, or None to block without limit.
+    #[pyo3(signature = (timeout, /))]
     fn settimeout(&self, timeout: &Bound<'_, PyAny>) -> PyResult<()> {
         self.set_timeout_ns(timeout::parse(timeout)?)
     }
@@ -359,9 +359,15 @@ impl Socket {
     ///
     /// Set blocking (True, like settimeout(None)) or non-blocking (False,
     /// like settimeout(0.0)) mode.
+    #[pyo3(signature = (flag, /))]
     fn setblocking(&self, flag: &Bound<'_, PyAny>) -> PyResult<()> {
-        // An int, as CPython's _PyLong_AsInt: None or a str is a TypeError.
-        let block = args::c_int(flag)? != 0;
+        // CPython 3.11 reads a C long (any int that fits; None or a str is a
+        // TypeError); 3.12 and later take any object's truth value.
+        let block = if flag.py().version_info() >= (3, 12) {
+            flag.is_truthy()?
+        } else {
+            args::c_long(flag)? != 0
+        };
         self.set_timeout_ns(if block { timeout::NONE } else { 0 })
     }
 
@@ -375,7 +381,7 @@ impl Socket {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let given = args::varargs("listen", args, kwargs, 0, 1)?;
+        let given = args::method_varargs("listen", args, kwargs, 0, 1)?;
         let backlog = match given.first() {
             Some(b) => args::c_int(b)?,
             None => libc::SOMAXCONN.min(128),
@@ -388,6 +394,7 @@ impl Socket {
     ///
     /// Shut down the reading side (SHUT_RD), the writing side (SHUT_WR) or
     /// both (SHUT_RDWR) of the connection; corresponds to `shutdown(2)`.
+    #[pyo3(signature = (how, /))]
     fn shutdown(&self, how: AsInt) -> PyResult<()> {
         let how = how.0;
         let fd = self.fd()?;

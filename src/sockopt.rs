@@ -5,11 +5,11 @@ use std::os::fd::RawFd;
 
 use pyo3::exceptions::{PyOSError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyDict, PyTuple};
 
 use crate::fd::FdGuard;
 use crate::sys::syscall;
-use crate::{buffer, error};
+use crate::{args, buffer, error};
 
 /// An integer option.
 pub fn int(fd: RawFd, level: i32, option: i32) -> PyResult<i32> {
@@ -68,36 +68,53 @@ enum Value {
     Null(u32),
 }
 
-impl Value {
-    fn parse(value: &Bound<'_, PyAny>, optlen: Option<u32>) -> PyResult<Value> {
-        if let Some(optlen) = optlen {
-            if !value.is_none() {
-                return Err(PyTypeError::new_err(
-                    "setsockopt() takes exactly 3 arguments (4 given)",
-                ));
-            }
-            return Ok(Value::Null(optlen));
+/// `(level, option, value)` as CPython's sock_setsockopt parses them: the
+/// format `"iii"`, else `"iiO!I"` (None and a length), else `"iiy*"`, whose
+/// errors are the ones raised. So a failed int form ends in the buffer
+/// form's TypeError, and any four arguments that are not (int, int, None,
+/// int) end in "takes exactly 3 arguments (4 given)".
+fn parse(args: &Bound<'_, PyTuple>) -> PyResult<(i32, i32, Value)> {
+    let item = |i| args.get_item(i);
+    let ints =
+        |n: usize| -> PyResult<Vec<i32>> { (0..n).map(|i| args::c_int(&item(i)?)).collect() };
+    if args.len() == 3 {
+        if let Ok(v) = ints(3) {
+            return Ok((v[0], v[1], Value::Int(v[2])));
         }
-        // CPython tries the int form, then the buffer form: an int too large
-        // for a C int ends in the buffer form's TypeError, as there.
-        if let Ok(flag) = value.extract::<i32>() {
-            return Ok(Value::Int(flag));
-        }
-        buffer::with_readable(value, |data| Value::Bytes(data.to_vec()))
     }
+    if args.len() == 4 {
+        let null_form = || -> PyResult<(i32, i32, Value)> {
+            let v = ints(2)?;
+            if !item(2)?.is_none() {
+                return Err(PyTypeError::new_err(""));
+            }
+            Ok((v[0], v[1], Value::Null(args::c_uint_mask(&item(3)?)?)))
+        };
+        if let Ok(parsed) = null_form() {
+            return Ok(parsed);
+        }
+    }
+    if args.len() != 3 {
+        return Err(PyTypeError::new_err(format!(
+            "setsockopt() takes exactly 3 arguments ({} given)",
+            args.len()
+        )));
+    }
+    let v = ints(2)?;
+    let data = buffer::with_readable(&item(2)?, |data| data.to_vec())?;
+    Ok((v[0], v[1], Value::Bytes(data)))
 }
 
 /// `setsockopt(level, option, value)` with an int or a bytes-like value, or
 /// `setsockopt(level, option, None, optlen)`. `fd` is asked for after the
-/// value is checked.
+/// arguments are parsed, as CPython touches `sock_fd` only then.
 pub fn set<'a>(
     fd: impl FnOnce() -> PyResult<FdGuard<'a>>,
-    level: i32,
-    option: i32,
-    value: &Bound<'_, PyAny>,
-    optlen: Option<u32>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    let value = Value::parse(value, optlen)?;
+    args::method_varargs("setsockopt", args, kwargs, 0, usize::MAX)?;
+    let (level, option, value) = parse(args)?;
     let (ptr, len): (*const libc::c_void, usize) = match &value {
         Value::Int(flag) => (flag as *const i32 as *const _, std::mem::size_of::<i32>()),
         Value::Bytes(data) => (data.as_ptr() as *const _, data.len()),
