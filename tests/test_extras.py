@@ -279,7 +279,120 @@ def test_create_connection_timeout_bounds_the_whole_call(monkeypatch):
         port = listener.getsockname()[1]
         answer = [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))] * 2
         monkeypatch.setattr(rnet, "getaddrinfo", lambda *args: answer)
-        monkeypatch.setattr(rnet._compose, "socket", Recording)
+        monkeypatch.setattr(rnet, "socket", Recording)
         with pytest.raises(TimeoutError):
             rnet.create_connection(("both.test", port), timeout=0.3)
     assert len(attempts) == 1 and 0 < attempts[0] <= 0.3
+
+
+# --- fixes the differential fuzzer (tests/fuzz_engine.py) led to ---
+
+
+def _big_file(tmp_path, size=16 << 20):
+    path = tmp_path / "big.bin"
+    path.write_bytes(bytes(size))
+    return path
+
+
+def test_sendfile_timeout_is_not_a_reason_to_fall_back_to_send(mod, tmp_path):
+    # Lib/socket.py raises the selector's TimeoutError as it is; a fallback
+    # to send() would wait a second timeout.
+    path = _big_file(tmp_path)
+    used_send = []
+
+    class Spy(mod.socket):
+        def send(self, *args):
+            used_send.append(True)
+            return super().send(*args)
+
+    a, b = mod.socketpair()
+    spy = Spy(fileno=a.detach())
+    with spy, b, open(path, "rb") as f:
+        spy.settimeout(0.05)
+        with pytest.raises(TimeoutError):
+            spy.sendfile(f)  # nobody reads b: the buffer fills up
+    assert used_send == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, f: s.sendfile(f, None),  # os.sendfile's None offset, then +=
+        lambda s, f: s.sendfile(f, 2**63),
+        lambda s, f: s.sendfile(f, b"x"),
+        lambda s, f: s.sendfile(f, 0, 2**100),
+    ],
+)
+@pytest.mark.parametrize("state", ["open", "closed", "listening"])
+def test_sendfile_bad_offsets_and_states(call, state, tmp_path):
+    path = _big_file(tmp_path, 1000)
+
+    def body(mod):
+        if state == "listening":
+            s = mod.socket()
+            s.bind(("127.0.0.1", 0))
+            s.listen()
+            peer = None
+        else:
+            s, peer = mod.socketpair()
+        with s, open(path, "rb") as f:
+            s.settimeout(0.05)
+            if state == "closed":
+                s.close()
+            try:
+                return call(s, f), f.tell()
+            finally:
+                if peer is not None:
+                    peer.close()
+
+    same(body)
+
+
+def test_recvmsg_with_a_huge_ancillary_buffer_does_not_fill_it(mod):
+    # CPython mallocs the control buffer; rnet callocs it (lazily mapped),
+    # rather than writing 2 GiB of zeros.
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    a, b = mod.socketpair()
+    with a, b:
+        a.settimeout(0.01)
+        with pytest.raises(TimeoutError):
+            a.recvmsg(1, 2**31 - 1)
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 512 * 1024
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        # sendmsg: the flags, then the address, then the data, then ancdata.
+        lambda s: s.sendmsg(None, "a\0b", socket.MSG_PEEK, 2**100),
+        lambda s: s.sendmsg(2**32 - 1, [], 2**64, ("127.0.0.1", 9)),
+        lambda s: s.sendmsg([memoryview(bytearray(8))[::2]], [(2**31, 0, b"")], 0, 5),
+        lambda s: s.sendmsg([b"x"], [1], 0, "x" * 200),
+        lambda s: s.sendmsg([], [(2**31, 0, b"")], memoryview(bytearray(8))[::2]),
+        # recvmsg_into checks its buffers before ancbufsize.
+        lambda s: s.recvmsg_into(5, -1),
+        # recvmsg: bufsize's sign, its bytes, then ancbufsize.
+        lambda s: s.recvmsg(2**63 - 1, -65536, -1),
+        lambda s: s.recvmsg(-1, -1),
+        # A closed socket's recvmsg/sendmsg is the kernel's error for fd -1,
+        # which checks the flags first (MSG_CMSG_COMPAT is EINVAL).
+        lambda s: s.recvmsg(1, 0, -65536),
+        lambda s: s.recvmsg(5, 0, -1),
+        lambda s: s.recvmsg_into([bytearray(4)], 0, -1),
+        lambda s: s.sendmsg([b"x"], [], -1),
+    ],
+)
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_msg_arguments_in_cpythons_order(call, closed):
+    def body(mod):
+        a, b = mod.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        with a, b:
+            a.settimeout(0.01)
+            if closed:
+                a.close()
+            return call(a)
+
+    same(body)
