@@ -417,7 +417,9 @@ def ancdata(rng, ctx):
 def gai(rng, ctx):
     """(host, port, family): a name never with AF_INET6 (no IPv6 /etc/hosts entry)."""
     family = rng.choice([0, 0, std.AF_INET, std.AF_INET6, std.AF_UNIX, -1, I32])
-    hosts = LOOKUP_NAMES + [None, "::1"]
+    # getaddrinfo cuts a host at its first NUL (no check, unlike "et"): a
+    # NUL may only follow a name that is safe to look up.
+    hosts = [h for h in LOOKUP_NAMES if h != "a\x00b"] + [None, "::1", "localhost\x00b"]
     host = rng.choice(hosts)
     text = host.decode() if isinstance(host, bytes) else host
     if isinstance(text, str) and text and not text.startswith("a"):
@@ -1142,7 +1144,10 @@ def guard(event, args):
                 if event != "socket.bind" and host in ("<broadcast>", "255.255.255.255"):
                     ok = False
         elif event == "socket.getaddrinfo":
-            ok = _host_ok(args[0], args[2] if isinstance(args[2], int) else 0)
+            host = args[0]
+            if isinstance(host, str):
+                host = host.split("\x00", 1)[0]  # what the resolver sees
+            ok = _host_ok(host, args[2] if isinstance(args[2], int) else 0)
         elif event == "socket.gethostbyname":
             ok = _host_ok(args[0], std.AF_INET)
         elif event == "socket.gethostbyaddr":
