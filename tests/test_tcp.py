@@ -356,9 +356,10 @@ def test_lecture_style_constructor_calls():
 # --- fixes the differential fuzzer (tests/fuzz_engine.py) led to ---
 
 
-def test_socket_left_open_at_exit_prints_nothing(tmp_path):
+def test_unix_socket_left_in_a_cycle_at_exit_warns_with_its_address(tmp_path):
     # The finalizer's repr decodes the AF_UNIX address without importing
-    # anything: at exit sys.meta_path is None and an import raises.
+    # anything (at exit sys.meta_path is None and an import raises), so even
+    # with warnings shown (-X dev) nothing but the ResourceWarning prints.
     script = tmp_path / "leave_open.py"
     script.write_text(
         "import gc, sys\n"
@@ -381,6 +382,9 @@ def test_socket_left_open_at_exit_prints_nothing(tmp_path):
             )
             assert proc.returncode == 0, proc.stderr
             assert "Exception ignored" not in proc.stderr, (mod, proc.stderr)
+            if dev:  # the warning shows, with the address, as the stdlib's
+                assert f"unclosed <{mod}.socket" in proc.stderr, proc.stderr
+                assert f"laddr={path}" in proc.stderr, proc.stderr
 
 
 def test_composed_functions_use_the_patched_module_socket(monkeypatch):
