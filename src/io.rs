@@ -389,6 +389,9 @@ impl Socket {
         } else {
             Some(args::c_long(offset)?)
         };
-        msg::sendfile(py, &fd, &mut deadline, in_fd, offset, count)
+        // os.sendfile itself does not wait: the fd is ready now, and the
+        // call's own poll (a fresh timeout, as the selector's next round
+        // would have) returns at once, however long the conversion took.
+        msg::sendfile(py, &fd, &mut self.deadline(), in_fd, offset, count)
     }
 }

@@ -1123,8 +1123,8 @@ def _host_ok(host, family, reverse=False):
         return True
     if any(len(label) > 63 for label in host.split(".")) or not host.isascii():
         return True
-    if ":" in host:
-        return family in (0, std.AF_INET6)
+    if ":" in host:  # only an AF_INET lookup of it goes past the numeric parse
+        return family != std.AF_INET
     if host[0].isdigit():
         return family != std.AF_INET6
     # Families other than AF_UNSPEC, AF_INET, AF_INET6 fail before a lookup.
