@@ -12,7 +12,7 @@ use socket2::SockAddr;
 
 use crate::args::{self, CInt};
 use crate::lookup::{self, GaiFailure, Hints};
-use crate::{addr, audit, resolver};
+use crate::{addr, audit, local_db, resolver};
 
 /// getaddrinfo(host, port [, family, type, proto, flags])
 ///     -> list of (family, type, proto, canonname, sockaddr)
@@ -141,28 +141,33 @@ fn getnameinfo<'py>(
     let event_args = PyTuple::new(py, [sa])?.into_any();
     audit::audit(py, c"socket.getnameinfo", &[&event_args])?;
     let tuple_len = sa.len();
-    let answer = resolver::run(py, move || {
-        name_info(&host, port, flowinfo, scope_id, tuple_len, flags)
-    })?;
-    let (host, serv) = answer.map_err(|err| match err {
+    let to_pyerr = |err| match err {
         NameInfoError::Gai(failure) => failure.into_pyerr(py),
         NameInfoError::Multiple => PyOSError::new_err("sockaddr resolved to multiple addresses"),
         NameInfoError::Ipv4Tuple => PyOSError::new_err("IPv4 sockaddr must be 2 tuple"),
-    })?;
+    };
+    // The numeric step never asks a database: it runs here, and its address
+    // tells whether the name lookup can be answered locally.
+    let target = py
+        .detach(|| numeric_target(&host, port, flowinfo, scope_id, tuple_len))
+        .map_err(to_pyerr)?;
+    let local = name_info_is_local(&target, flags);
+    let (host, serv) = resolver::run(py, local, move || lookup::raw_getnameinfo(&target, flags))?
+        .map_err(|failure| to_pyerr(NameInfoError::Gai(failure)))?;
     PyTuple::new(py, [args::utf8(py, &host)?, args::utf8(py, &serv)?])
 }
 
-/// CPython's steps: the numeric host and port through `getaddrinfo`
-/// (`AI_NUMERICHOST`, so no lookup), which must give one address, then
-/// `getnameinfo` on it.
-fn name_info(
+/// CPython's first step: the numeric host and port through `getaddrinfo`
+/// (`AI_NUMERICHOST`, so no lookup), which must give one address; that
+/// address, with the tuple's flowinfo and scope id, is what `getnameinfo`
+/// is asked about.
+fn numeric_target(
     host: &CString,
     port: i32,
     flowinfo: u32,
     scope_id: u32,
     tuple_len: usize,
-    flags: i32,
-) -> Result<(Vec<u8>, Vec<u8>), NameInfoError> {
+) -> Result<SockAddr, NameInfoError> {
     let hints = Hints {
         family: libc::AF_UNSPEC,
         socktype: libc::SOCK_DGRAM,
@@ -175,12 +180,29 @@ fn name_info(
     let [first] = found.as_slice() else {
         return Err(NameInfoError::Multiple);
     };
-    let target = match first.family {
+    Ok(match first.family {
         libc::AF_INET if tuple_len != 2 => return Err(NameInfoError::Ipv4Tuple),
         libc::AF_INET6 => with_flow(&first.addr, flowinfo, scope_id),
         _ => first.addr.clone(),
+    })
+}
+
+/// Does `getnameinfo(addr, flags)` get its answers from local files? The
+/// host name is looked up unless NI_NUMERICHOST; NI_NOFQDN also looks the
+/// machine's own name up (glibc's `nrl_domainname`), which may reach DNS.
+fn name_info_is_local(addr: &SockAddr, flags: i32) -> bool {
+    let host_local = if flags & libc::NI_NUMERICHOST != 0 {
+        true
+    } else if flags & libc::NI_NOFQDN != 0 {
+        false
+    } else if let Some(a) = addr.as_socket_ipv4() {
+        local_db::host_addr_is_local(&a.ip().octets(), libc::AF_INET)
+    } else if let Some(a) = addr.as_socket_ipv6() {
+        local_db::host_addr_is_local(&a.ip().octets(), libc::AF_INET6)
+    } else {
+        false
     };
-    lookup::raw_getnameinfo(&target, flags).map_err(NameInfoError::Gai)
+    host_local && (flags & libc::NI_NUMERICSERV != 0 || local_db::services_are_local())
 }
 
 /// `addr` (IPv6) with CPython's flowinfo (network order) and scope id set.

@@ -15,6 +15,7 @@ mod error;
 mod fd;
 mod ffi;
 mod io;
+mod local_db;
 mod lookup;
 // sendmmsg/recvmmsg and UDP GSO/GRO are Linux's; elsewhere the methods are absent.
 #[cfg(target_os = "linux")]
@@ -65,6 +66,7 @@ fn setdefaulttimeout(
 
 #[pymodule]
 fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    resolver::init(m.py())?;
     m.add_class::<socket::Socket>()?;
     m.add_function(wrap_pyfunction!(socket::_socketpair, m)?)?;
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;

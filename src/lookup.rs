@@ -8,7 +8,7 @@ use std::ptr;
 use pyo3::prelude::*;
 use socket2::SockAddr;
 
-use crate::{error, resolver};
+use crate::{error, local_db, resolver};
 
 /// One entry of a `getaddrinfo` answer.
 pub struct AddrInfo {
@@ -28,44 +28,56 @@ pub struct Hints {
     pub flags: i32,
 }
 
-/// `getaddrinfo(3)` on a helper thread (see resolver.rs), so Ctrl-C can
-/// interrupt it; failures are `socket.gaierror`.
+/// `getaddrinfo(3)` through resolver.rs, so Ctrl-C can interrupt one that
+/// waits on the network; failures are `socket.gaierror`.
 pub fn getaddrinfo(
     py: Python<'_>,
     host: Option<&CStr>,
     service: Option<&CStr>,
     hints: Hints,
 ) -> PyResult<Vec<AddrInfo>> {
-    let canonical = hints.flags & libc::AI_CANONNAME != 0;
-    if !canonical && is_numeric_host(host) && is_numeric_service(service) {
-        // Nothing to look up: no thread needed to make this interruptible.
-        return py
-            .detach(|| raw_getaddrinfo(host, service, hints))
-            .map_err(|failure| failure.into_pyerr(py));
-    }
+    let local = host_is_local(host, hints) && service_is_local(service, hints);
     let host = host.map(CStr::to_owned);
     let service = service.map(CStr::to_owned);
-    resolver::run(py, move || {
+    resolver::run(py, local, move || {
         raw_getaddrinfo(host.as_deref(), service.as_deref(), hints)
     })?
     .map_err(|failure| failure.into_pyerr(py))
 }
 
-/// No host, or an address in the standard text form, which getaddrinfo
-/// converts without asking any database.
-fn is_numeric_host(host: Option<&CStr>) -> bool {
-    host.is_none_or(|h| {
-        h.to_str()
-            .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
-    })
+/// Does getaddrinfo find `host` without the network? No host, a numeric one
+/// (which it converts without asking any database), or a name the local
+/// files answer for the family asked. A numeric host with AI_CANONNAME may
+/// have its name looked up (glibc's `getcanonname`), so it does not count.
+fn host_is_local(host: Option<&CStr>, hints: Hints) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    if hints.flags & libc::AI_NUMERICHOST != 0 {
+        return true;
+    }
+    if is_numeric_host(host) {
+        return hints.flags & libc::AI_CANONNAME == 0;
+    }
+    local_db::host_name_is_local(host, hints.family)
 }
 
-/// No service, or a port number.
-fn is_numeric_service(service: Option<&CStr>) -> bool {
-    service.is_none_or(|s| {
-        let digits = s.to_bytes();
-        !digits.is_empty() && digits.iter().all(u8::is_ascii_digit)
-    })
+/// Does getaddrinfo find `service` without the network? No service, a port
+/// number, or a name when the services database is local.
+fn service_is_local(service: Option<&CStr>, hints: Hints) -> bool {
+    let Some(service) = service else {
+        return true;
+    };
+    let digits = service.to_bytes();
+    let numeric = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
+    numeric || hints.flags & libc::AI_NUMERICSERV != 0 || local_db::services_are_local()
+}
+
+/// An address in the standard text form (inet_pton's, stricter than glibc's
+/// inet_aton, so `127.1` counts as a name: the safe side).
+pub fn is_numeric_host(host: &CStr) -> bool {
+    host.to_str()
+        .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
 }
 
 /// A failed `getaddrinfo`/`getnameinfo`: its code, and for `EAI_SYSTEM` the

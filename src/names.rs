@@ -1,7 +1,7 @@
 //! Host names: `gethostname`, `sethostname`, `gethostbyname`,
 //! `gethostbyname_ex`, `gethostbyaddr`, with CPython's argument rules, audit
-//! events and errors. Every lookup runs on the resolver's helper thread, so
-//! Ctrl-C interrupts it. The service, protocol and addrinfo functions live in
+//! events and errors. A lookup that may wait on the network runs on the
+//! resolver's helper thread, so Ctrl-C interrupts it (resolver.rs). The service, protocol and addrinfo functions live in
 //! their own files and are registered from here.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use socket2::SockAddr;
 
 use crate::netdb::{self, HostEntry};
-use crate::{addr, addrinfo, args, audit, error, notes, resolver, services};
+use crate::{addr, addrinfo, args, audit, error, local_db, lookup, notes, resolver, services};
 
 /// gethostname() -> string
 ///
@@ -109,7 +109,10 @@ fn gethostbyname_ex<'py>(
     // (gaierror) come before the host database's (herror).
     let sa = addr::resolve_host(py, &name, libc::AF_INET)
         .map_err(|err| notes::unresolved(py, err, &given[0]))?;
-    let entry = resolver::run(py, move || netdb::host_by_name(&name))?;
+    // A numeric name never reaches the databases (glibc's digits-dots step).
+    let local =
+        lookup::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
+    let entry = resolver::run(py, local, move || netdb::host_by_name(&name))?;
     host_tuple(py, entry, i32::from(sa.family()))
 }
 
@@ -136,7 +139,8 @@ fn gethostbyaddr<'py>(
     } else {
         return Err(PyOSError::new_err("unsupported address family"));
     };
-    let entry = resolver::run(py, move || netdb::host_by_addr(&raw, family))?;
+    let local = local_db::host_addr_is_local(&raw, family);
+    let entry = resolver::run(py, local, move || netdb::host_by_addr(&raw, family))?;
     host_tuple(py, entry, family)
 }
 

@@ -1,17 +1,28 @@
-//! Resolver calls that Ctrl-C can interrupt.
+//! Resolver calls that Ctrl-C can interrupt, at the stdlib's cost.
 //!
 //! `getaddrinfo(3)` and the NSS lookups block in the C library for as long as
 //! a DNS server (or an LDAP or NIS one) makes them wait, and they retry EINTR
 //! themselves, so a signal never reaches Python while they run: in CPython a
-//! Ctrl-C waits for the resolver to give up. rnet runs each call on a helper
+//! Ctrl-C waits for the resolver to give up. rnet runs such a call on a helper
 //! thread and waits for its answer in short slices, with the GIL released,
 //! running Python's signal handlers between slices. When a handler raises, the
 //! caller gets the exception at once; the helper finishes on its own and its
 //! answer is dropped with the channel.
 //!
+//! The helper only pays where it buys something, so every other lookup runs
+//! on the caller's thread with the GIL released, exactly as CPython's do:
+//! - on any thread but the main one: only the main thread runs Python's
+//!   signal handlers, so waiting there in slices would change nothing;
+//! - when the answer comes from local files (local_db.rs): such a lookup
+//!   cannot hang on the network and is over in microseconds.
+//!
+//! What is left reaches the network and takes far longer than a thread
+//! hand-over, so caller and helper hand over by blocking (a futex), never by
+//! spinning: a spinning waiter could hold the very CPU the other side needs,
+//! which on a process confined to one CPU cost ~400 µs per lookup.
+//!
 //! Helpers are kept for a while after their job and reused: starting a thread
-//! costs more than a lookup in /etc/services, and lookups must not be slower
-//! than CPython's.
+//! costs more than the hand-over.
 
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
@@ -29,14 +40,20 @@ use crate::error;
 /// enough that Ctrl-C feels immediate, long enough to cost nothing.
 const SLICE: Duration = Duration::from_millis(50);
 
-/// Runs `job` on a helper thread and returns its result, or the exception a
-/// signal handler raised while waiting. `job` owns everything it touches, so
-/// it can outlive this call.
-pub fn run<T, F>(py: Python<'_>, job: F) -> PyResult<T>
+/// Runs `job`, a resolver call, and returns its result, or the exception a
+/// signal handler raised while waiting. `local` says the call is answered
+/// from local files (see local_db.rs): then, as on any thread that does not
+/// run signal handlers, it runs right here with the GIL released. Otherwise
+/// it runs on a helper thread; `job` owns everything it touches, so it can
+/// outlive this call.
+pub fn run<T, F>(py: Python<'_>, local: bool, job: F) -> PyResult<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
+    if local || !runs_signal_handlers() {
+        return Ok(py.detach(job));
+    }
     let (tx, rx) = mpsc::sync_channel(1);
     // The Mutex only lets the receiver cross into the GIL-free closure.
     let rx = Mutex::new(rx);
@@ -56,6 +73,43 @@ where
     }
 }
 
+/// The thread CPython runs signal handlers on (`threading.main_thread()`),
+/// as a `pthread_t`; 0 until [`init`] ran.
+static MAIN_THREAD: AtomicU64 = AtomicU64::new(0);
+
+/// Is this the thread that runs Python's signal handlers? Unknown counts as
+/// yes: the helper is always correct, only slower.
+fn runs_signal_handlers() -> bool {
+    let main = MAIN_THREAD.load(Ordering::Relaxed);
+    // SAFETY: pthread_self has no preconditions.
+    main == 0 || main == unsafe { libc::pthread_self() } as u64
+}
+
+extern "C" fn forked_child() {
+    // In the child of fork() the forking thread is the only one, and CPython
+    // makes it the main thread (PyOS_AfterFork_Child), whichever it was.
+    // SAFETY: pthread_self has no preconditions.
+    MAIN_THREAD.store(unsafe { libc::pthread_self() } as u64, Ordering::Relaxed);
+    POOL.store(ptr::null_mut(), Ordering::Relaxed);
+}
+
+/// Learns which thread is the main one; called once, at import.
+pub fn init(py: Python<'_>) -> PyResult<()> {
+    // threading.get_ident() is pthread_self() on POSIX (thread_pthread.h).
+    let ident: u64 = py
+        .import("threading")?
+        .call_method0("main_thread")?
+        .getattr("ident")?
+        .extract()?;
+    MAIN_THREAD.store(ident, Ordering::Relaxed);
+    static AT_FORK: Once = Once::new();
+    AT_FORK.call_once(|| {
+        // SAFETY: registers a handler that only stores to atomics.
+        unsafe { libc::pthread_atfork(None, None, Some(forked_child)) };
+    });
+    Ok(())
+}
+
 type Job = Box<dyn FnOnce() + Send>;
 
 /// Helpers kept waiting for work, at most this many.
@@ -66,7 +120,7 @@ const IDLE_LIFETIME: Duration = Duration::from_secs(10);
 /// The idle helpers' job queues. A child made by fork() has none of its
 /// parent's threads, and a fork may even catch this lock held: so each
 /// process gets its own pool, and the parent's is left behind (leaked, a few
-/// bytes) in the child by a `pthread_atfork` handler.
+/// bytes) in the child by the `pthread_atfork` handler [`init`] registers.
 struct Pool {
     idle: Mutex<Vec<(u64, Sender<Job>)>>,
 }
@@ -74,21 +128,12 @@ struct Pool {
 static POOL: AtomicPtr<Pool> = AtomicPtr::new(ptr::null_mut());
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
-extern "C" fn forget_parent_pool() {
-    POOL.store(ptr::null_mut(), Ordering::Relaxed);
-}
-
 fn pool() -> &'static Pool {
     let current = POOL.load(Ordering::Acquire);
     if !current.is_null() {
         // SAFETY: pools are leaked, never freed, so the pointer stays valid.
         return unsafe { &*current };
     }
-    static AT_FORK: Once = Once::new();
-    AT_FORK.call_once(|| {
-        // SAFETY: registers a handler that only stores to an atomic.
-        unsafe { libc::pthread_atfork(None, None, Some(forget_parent_pool)) };
-    });
     let fresh = Box::into_raw(Box::new(Pool {
         idle: Mutex::new(Vec::new()),
     }));
@@ -137,7 +182,7 @@ fn submit(mut job: Job) -> std::io::Result<()> {
                     }
                     idle.push((id, tx.clone()));
                 }
-                match spin_then_wait(&rx, IDLE_LIFETIME) {
+                match rx.recv_timeout(IDLE_LIFETIME) {
                     Ok(next) => next(),
                     Err(_) => {
                         // Leave the list first, then run whatever a caller
@@ -156,27 +201,9 @@ fn submit(mut job: Job) -> std::io::Result<()> {
 
 fn recv<T>(rx: &Mutex<Receiver<T>>) -> Result<T, RecvTimeoutError> {
     match rx.lock() {
-        Ok(rx) => spin_then_wait(&rx, SLICE),
+        Ok(rx) => rx.recv_timeout(SLICE),
         Err(_) => Err(RecvTimeoutError::Disconnected),
     }
-}
-
-/// How long a thread polls a channel before it sleeps on it. A lookup served
-/// from /etc takes a few microseconds, less than putting a thread to sleep
-/// and waking it again, so the hand-over between caller and helper polls
-/// first: that keeps rnet's lookups as fast as CPython's in-thread ones.
-const SPIN: Duration = Duration::from_micros(200);
-
-fn spin_then_wait<T>(rx: &Receiver<T>, timeout: Duration) -> Result<T, RecvTimeoutError> {
-    let start = std::time::Instant::now();
-    while start.elapsed() < SPIN {
-        match rx.try_recv() {
-            Ok(value) => return Ok(value),
-            Err(mpsc::TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
-            Err(mpsc::TryRecvError::Empty) => std::hint::spin_loop(),
-        }
-    }
-    rx.recv_timeout(timeout.saturating_sub(SPIN))
 }
 
 /// Keeps signals on the threads that run Python: a helper that took one would

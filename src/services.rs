@@ -1,7 +1,7 @@
 //! Service and protocol names: `getservbyname`, `getservbyport`,
-//! `getprotobyname`. The answers come from the reentrant netdb calls on the
-//! resolver's helper thread (see netdb.rs), so any number of Python threads
-//! can ask at once and each gets its own answer.
+//! `getprotobyname`. The answers come from the reentrant netdb calls (see
+//! netdb.rs), so any number of Python threads can ask at once and each gets
+//! its own answer; resolver.rs decides on which thread they run.
 
 use std::ffi::CStr;
 
@@ -9,7 +9,7 @@ use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::{args, audit, netdb, resolver};
+use crate::{args, audit, local_db, netdb, resolver};
 
 /// getservbyname(servicename[, protocolname]) -> integer
 ///
@@ -31,8 +31,10 @@ fn getservbyname(
     };
     let event_args = [c_text(py, Some(&name)), c_text(py, proto.as_deref())];
     audit::audit(py, c"socket.getservbyname", &event_args.each_ref())?;
-    resolver::run(py, move || netdb::service_by_name(&name, proto.as_deref()))?
-        .ok_or_else(|| PyOSError::new_err("service/proto not found"))
+    resolver::run(py, local_db::services_are_local(), move || {
+        netdb::service_by_name(&name, proto.as_deref())
+    })?
+    .ok_or_else(|| PyOSError::new_err("service/proto not found"))
 }
 
 /// getservbyport(port[, protocolname]) -> string
@@ -60,8 +62,10 @@ fn getservbyport<'py>(
         c_text(py, proto.as_deref()),
     ];
     audit::audit(py, c"socket.getservbyport", &event_args.each_ref())?;
-    let name = resolver::run(py, move || netdb::service_by_port(port, proto.as_deref()))?
-        .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
+    let name = resolver::run(py, local_db::services_are_local(), move || {
+        netdb::service_by_port(port, proto.as_deref())
+    })?
+    .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
     args::utf8(py, &name)
 }
 
@@ -77,8 +81,10 @@ fn getprotobyname(
 ) -> PyResult<i32> {
     let given = args::varargs("getprotobyname", args, kwargs, 1, 1)?;
     let name = args::c_str(&given[0], "getprotobyname", 1)?;
-    resolver::run(py, move || netdb::protocol_by_name(&name))?
-        .ok_or_else(|| PyOSError::new_err("protocol not found"))
+    resolver::run(py, local_db::protocols_are_local(), move || {
+        netdb::protocol_by_name(&name)
+    })?
+    .ok_or_else(|| PyOSError::new_err("protocol not found"))
 }
 
 /// A C string argument as CPython's audit events carry it (`s`): a new

@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Name lookups, rnet against the stdlib, in calls/s from one process.
+
+Every call that looks a name up (and every socket call given a host *name*)
+is timed with both modules in the same process, alternating, from the main
+thread and from a worker thread, in two CPU shapes:
+
+- ``1cpu``: the process confined to CPU 0 (``taskset -c 0``), where a thread
+  hand-over that spins holds the only CPU the other side needs;
+- ``2cpu``: the process free to use every CPU it is allowed.
+
+``--busy`` adds ``2cpu+busy``: the same as ``2cpu`` while a spinning process
+of its own (pinned to the last CPU, ended by its PID) keeps that CPU busy.
+
+    python bench/lookups.py [--shape 1cpu --shape 2cpu] [--busy] [--seconds S]
+
+The figure is rnet/stdlib in calls/s (> 1 means rnet is faster), from the
+best of R repeats of each; the stdlib's µs per call is given for scale. Names
+come from /etc/hosts only (``localhost``), so nothing leaves the machine.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import timeit
+
+MODULES = ("socket", "rnet")
+HERE = os.path.abspath(__file__)
+
+
+def env(S):
+    """Sockets and ports every statement uses, for module S."""
+    sink = S.socket(S.AF_INET, S.SOCK_DGRAM)  # bound, never read: drops are fine
+    sink.bind(("127.0.0.1", 0))
+    # A bound TCP socket that never listens: connects to it are refused at
+    # once, so connect churn needs no peer and no accept.
+    closed = S.socket(S.AF_INET, S.SOCK_STREAM)
+    closed.bind(("127.0.0.1", 0))
+    udp = S.socket(S.AF_INET, S.SOCK_DGRAM)
+    return dict(
+        S=S,
+        udp=udp,
+        sink_port=sink.getsockname()[1],
+        closed_port=closed.getsockname()[1],
+        _keep=(sink, closed, udp),
+    )
+
+
+# name -> statement (run with the names of env(S) in scope)
+CASES = {
+    "getaddrinfo('localhost', 80)": "S.getaddrinfo('localhost', 80)",
+    "getaddrinfo(localhost, 80, INET, STREAM)": (
+        "S.getaddrinfo('localhost', 80, S.AF_INET, S.SOCK_STREAM)"
+    ),
+    "getaddrinfo('127.0.0.1', 'domain')": "S.getaddrinfo('127.0.0.1', 'domain')",
+    "gethostbyname('localhost')": "S.gethostbyname('localhost')",
+    "gethostbyname_ex('localhost')": "S.gethostbyname_ex('localhost')",
+    "gethostbyaddr('127.0.0.1')": "S.gethostbyaddr('127.0.0.1')",
+    "getnameinfo((127.0.0.1, 53), 0)": "S.getnameinfo(('127.0.0.1', 53), 0)",
+    "getservbyname('domain')": "S.getservbyname('domain')",
+    "getservbyname('http', 'tcp')": "S.getservbyname('http', 'tcp')",
+    "getservbyport(53)": "S.getservbyport(53)",
+    "getprotobyname('tcp')": "S.getprotobyname('tcp')",
+    "udp.sendto(b'x', (localhost, p))": "udp.sendto(b'x', ('localhost', sink_port))",
+    "udp.connect((localhost, p))": "udp.connect(('localhost', sink_port))",
+    "socket(); bind((localhost, 0)); close()": (
+        "s = S.socket(S.AF_INET, S.SOCK_DGRAM); s.bind(('localhost', 0)); s.close()"
+    ),
+    "socket(); connect_ex((localhost, p)); close()": (
+        "s = S.socket(); s.connect_ex(('localhost', closed_port)); s.close()"
+    ),
+    "create_connection((localhost, p)) refused": (
+        "try:\n    S.create_connection(('localhost', closed_port))\n"
+        "except ConnectionRefusedError:\n    pass"
+    ),
+    "create_server((localhost, 0)).close()": "S.create_server(('localhost', 0)).close()",
+}
+
+
+def time_case(stmt, glob, seconds, repeat):
+    """Best calls/s of `stmt` over `repeat` runs of about `seconds` each, per module."""
+    timers = {m: timeit.Timer(stmt, globals=glob[m]) for m in MODULES}
+    # Calibrate once per module: enough calls for about `seconds`, at most 200k.
+    counts = {}
+    for m in MODULES:
+        n, spent = 1, 0.0
+        while spent < seconds / 10 and n < 200_000:
+            n *= 2
+            spent = timers[m].timeit(n)
+        counts[m] = max(1, min(200_000, int(n * seconds / max(spent, 1e-9))))
+    best = {m: 0.0 for m in MODULES}
+    for rep in range(repeat):
+        for m in MODULES if rep % 2 == 0 else MODULES[::-1]:
+            best[m] = max(best[m], counts[m] / timers[m].timeit(counts[m]))
+    return best
+
+
+def run_all(cases, seconds, repeat, in_worker):
+    """{case: {module: calls/s}} measured on this thread or on a new one."""
+    out = {}
+
+    def body():
+        glob = {m: env(importlib.import_module(m)) for m in MODULES}
+        try:
+            for name in cases:
+                out[name] = time_case(CASES[name], glob, seconds, repeat)
+        finally:
+            for g in glob.values():
+                for s in g["_keep"]:
+                    s.close()
+
+    if in_worker:
+        t = threading.Thread(target=body, name="bench-worker")
+        t.start()
+        t.join()
+    else:
+        body()
+    return out
+
+
+def child(args):
+    """One process of one CPU shape: both threads, printed as JSON."""
+    result = {"cpus": len(os.sched_getaffinity(0))}
+    for where in ("main", "worker"):
+        result[where] = run_all(
+            args.case or list(CASES), args.seconds, args.repeat, where == "worker"
+        )
+    json.dump(result, sys.stdout)
+
+
+def spinner(cpu, seconds):
+    """A process that keeps `cpu` busy for at most `seconds`."""
+    code = f"import os,time\nos.sched_setaffinity(0,{{{cpu}}})\nend=time.monotonic()+{seconds}\nwhile time.monotonic()<end: pass\n"
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def run_shape(shape, args):
+    argv = [
+        sys.executable,
+        HERE,
+        "--child",
+        "--seconds",
+        str(args.seconds),
+        "--repeat",
+        str(args.repeat),
+    ]
+    for c in args.case or []:
+        argv += ["--case", c]
+    cpus = sorted(os.sched_getaffinity(0))
+    busy = None
+    if shape == "1cpu":
+        if shutil.which("taskset"):
+            argv = ["taskset", "-c", str(cpus[0])] + argv
+        else:
+            argv = [
+                sys.executable,
+                "-c",
+                f"import os,sys;os.sched_setaffinity(0,{{{cpus[0]}}});os.execv(sys.executable,{argv!r})",
+            ]
+    elif shape == "2cpu+busy":
+        busy = spinner(cpus[-1], 600)
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=900, check=False)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+    if done.returncode != 0:
+        sys.exit(f"{shape}: child failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=0.05, help="seconds per timed run")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per module; the best is kept")
+    parser.add_argument("--shape", action="append", choices=("1cpu", "2cpu", "2cpu+busy"))
+    parser.add_argument("--busy", action="store_true", help="also run 2cpu+busy")
+    parser.add_argument("--case", action="append", help="only this case (repeatable)")
+    parser.add_argument("--json", help="also write the raw figures to this file")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        return child(args)
+    shapes = args.shape or ["1cpu", "2cpu"] + (["2cpu+busy"] if args.busy else [])
+    results = {s: run_shape(s, args) for s in shapes}
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    cols = [(s, w) for s in shapes for w in ("main", "worker")]
+    head = " | ".join(f"{s + ' ' + w:>15}" for s, w in cols)
+    print(f"rnet/stdlib calls/s (> 1: rnet faster); stdlib µs/call from {shapes[0]} main")
+    print(f"{'call':46} | {'std µs':>6} | {head}")
+    print("-" * (58 + 18 * len(cols)))
+    worst = {c: float("inf") for c in cols}
+    for name in args.case or CASES:
+        std = results[shapes[0]]["main"][name]["socket"]
+        cells = []
+        for s, w in cols:
+            r = results[s][w][name]
+            ratio = r["rnet"] / r["socket"]
+            worst[(s, w)] = min(worst[(s, w)], ratio)
+            cells.append(f"{ratio:15.2f}")
+        print(f"{name:46} | {1e6 / std:6.1f} | {' | '.join(cells)}")
+    print(f"{'worst':46} | {'':6} | {' | '.join(f'{worst[c]:15.2f}' for c in cols)}")
+
+
+if __name__ == "__main__":
+    main()
