@@ -61,3 +61,27 @@ pub fn new_socket(sock: &Bound<'_, PyAny>, family: i32, kind: i32, proto: i32) -
     }
     Ok(())
 }
+
+/// Raises `event` with two C strings (`"ss"`, NULL being None), as CPython's
+/// service lookups do. The strings become Python objects only if a hook is
+/// installed: PySys_Audit returns before building anything when none is.
+pub fn audit_ss(py: Python<'_>, event: &CStr, a: Option<&CStr>, b: Option<&CStr>) -> PyResult<()> {
+    let ptr = |s: Option<&CStr>| s.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: each "s" matches a NUL-terminated string or NULL, alive for the call.
+    let rc = unsafe { PySys_Audit(event.as_ptr(), c"ss".as_ptr(), ptr(a), ptr(b)) };
+    if rc < 0 {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(())
+}
+
+/// Raises `event` with a C int and a C string (`"is"`, NULL being None).
+pub fn audit_is(py: Python<'_>, event: &CStr, i: c_int, s: Option<&CStr>) -> PyResult<()> {
+    let s = s.map_or(std::ptr::null(), CStr::as_ptr);
+    // SAFETY: "i" matches a C int (promoted as C varargs do), "s" a string or NULL.
+    let rc = unsafe { PySys_Audit(event.as_ptr(), c"is".as_ptr(), i, s) };
+    if rc < 0 {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(())
+}

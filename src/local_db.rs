@@ -30,6 +30,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::CStr;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::fs::MetadataExt;
 use std::ptr;
@@ -59,12 +60,36 @@ struct Snapshot {
     services_local: bool,
     protocols_local: bool,
     /// Lower-case names and aliases: (has an IPv4 address, has an IPv6 one).
-    names: HashMap<Vec<u8>, (bool, bool)>,
+    names: HashMap<Box<[u8]>, (bool, bool), BuildHasherDefault<Fnv>>,
     v4: HashSet<[u8; 4]>,
     v6: HashSet<[u8; 16]>,
 }
 
 type FileId = (u64, u64, u64, i64, i64);
+
+/// FNV-1a: host names are short and not chosen by an attacker who could
+/// flood one bucket (they come from /etc/hosts), so SipHash's cost buys
+/// nothing on a call made for every lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
 
 fn file_id(path: &str) -> Option<FileId> {
     let m = std::fs::metadata(path).ok()?;
@@ -160,7 +185,7 @@ fn read(identity: (Option<FileId>, Option<FileId>)) -> Snapshot {
         hosts_order,
         services_local: all_local(line(b"services")),
         protocols_local: all_local(line(b"protocols")),
-        names: HashMap::new(),
+        names: HashMap::default(),
         v4: HashSet::new(),
         v6: HashSet::new(),
     };
@@ -233,7 +258,10 @@ fn parse_hosts(text: &[u8], snap: &mut Snapshot) {
             continue;
         };
         for name in fields {
-            let entry = snap.names.entry(name.to_ascii_lowercase()).or_default();
+            let entry = snap
+                .names
+                .entry(name.to_ascii_lowercase().into_boxed_slice())
+                .or_default();
             entry.0 |= v4;
             entry.1 |= v6;
         }
@@ -248,8 +276,16 @@ pub fn host_name_is_local(name: &CStr, family: i32) -> bool {
         HostsOrder::FilesOnly => true,
         HostsOrder::Other => false,
         HostsOrder::FilesFirst => {
-            let key = name.to_bytes().to_ascii_lowercase();
-            snap.names.get(&key).is_some_and(|&(v4, v6)| match family {
+            // Lower-cased on the stack: this runs on every lookup. A name
+            // longer than DNS allows is left to the helper.
+            let name = name.to_bytes();
+            let mut buf = [0u8; 256];
+            let Some(key) = buf.get_mut(..name.len()) else {
+                return false;
+            };
+            key.copy_from_slice(name);
+            key.make_ascii_lowercase();
+            snap.names.get(&*key).is_some_and(|&(v4, v6)| match family {
                 libc::AF_INET => v4,
                 libc::AF_INET6 => v6,
                 libc::AF_UNSPEC => v4 || v6,
@@ -320,6 +356,7 @@ mod tests {
         );
         assert_eq!(snap.names.get(&b"localhost"[..]), Some(&(true, true)));
         assert_eq!(snap.names.get(&b"box"[..]), Some(&(true, false)));
+        assert!(!snap.names.contains_key(&b"Box"[..]));
         assert!(!snap.names.contains_key(&b"short"[..]));
         assert!(!snap.names.contains_key(&b"x"[..]));
         assert!(snap.v4.contains(&[127, 0, 0, 1]));

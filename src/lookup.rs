@@ -37,6 +37,12 @@ pub fn getaddrinfo(
     hints: Hints,
 ) -> PyResult<Vec<AddrInfo>> {
     let local = host_is_local(host, hints) && service_is_local(service, hints);
+    if resolver::runs_inline(local) {
+        // The same call as below, without copying the strings for a helper.
+        return py
+            .detach(|| raw_getaddrinfo(host, service, hints))
+            .map_err(|failure| failure.into_pyerr(py));
+    }
     let host = host.map(CStr::to_owned);
     let service = service.map(CStr::to_owned);
     resolver::run(py, local, move || {
@@ -76,8 +82,13 @@ fn service_is_local(service: Option<&CStr>, hints: Hints) -> bool {
 /// An address in the standard text form (inet_pton's, stricter than glibc's
 /// inet_aton, so `127.1` counts as a name: the safe side).
 pub fn is_numeric_host(host: &CStr) -> bool {
-    host.to_str()
-        .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
+    let bytes = host.to_bytes();
+    // Names fail this first, cheap, test: they have letters past `f`.
+    let chars = |b: &u8| b.is_ascii_hexdigit() || *b == b'.' || *b == b':';
+    bytes.iter().all(chars)
+        && host
+            .to_str()
+            .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
 }
 
 /// A failed `getaddrinfo`/`getnameinfo`: its code, and for `EAI_SYSTEM` the
@@ -126,7 +137,7 @@ pub fn raw_getaddrinfo(
     if rc != 0 {
         return Err(GaiFailure::new(rc));
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(3);
     let mut cur = res;
     while !cur.is_null() {
         // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.

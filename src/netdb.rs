@@ -3,10 +3,12 @@
 //! glibc's reentrant `*_r` calls. CPython calls `getservbyname` and friends,
 //! which return a pointer to one static buffer shared by every thread; these
 //! copy each answer out of a buffer of their own, so any number of threads
-//! can look names up at once. Nothing here touches Python: these run on the
-//! resolver's helper threads.
+//! can look names up at once. Nothing here touches Python: these run with
+//! the GIL released, on the caller's thread or a resolver helper
+//! (resolver.rs).
 
 use std::ffi::{c_char, c_int, CStr};
+use std::mem::MaybeUninit;
 use std::ptr;
 
 use crate::ffi;
@@ -35,12 +37,19 @@ enum Attempt<T> {
 }
 
 /// Calls `lookup` with a growing buffer until it fits; `None` once the buffer
-/// would exceed `MAX_BUFFER`.
-fn with_buffer<T>(mut lookup: impl FnMut(&mut [c_char]) -> Attempt<T>) -> Option<T> {
-    let mut size = FIRST_BUFFER;
+/// would exceed `MAX_BUFFER`. The first buffer is on the stack, as in
+/// CPython's own calls, and every buffer is handed over uninitialised: the
+/// `*_r` calls only write to it, and allocating and zeroing 16 KiB would cost
+/// a tenth of the lookup of a short file.
+fn with_buffer<T>(mut lookup: impl FnMut(&mut [MaybeUninit<c_char>]) -> Attempt<T>) -> Option<T> {
+    let mut first = [MaybeUninit::<c_char>::uninit(); FIRST_BUFFER];
+    if let Attempt::Done(value) = lookup(&mut first) {
+        return Some(value);
+    }
+    let mut size = FIRST_BUFFER * 2;
     while size <= MAX_BUFFER {
-        let mut buf = vec![0 as c_char; size];
-        match lookup(&mut buf) {
+        let mut buf: Vec<c_char> = Vec::with_capacity(size);
+        match lookup(buf.spare_capacity_mut()) {
             Attempt::Done(value) => return Some(value),
             Attempt::TooSmall => size *= 2,
         }
@@ -70,7 +79,7 @@ pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<u16> {
                 name.as_ptr(),
                 c_opt(proto),
                 &mut entry,
-                buf.as_mut_ptr(),
+                buf.as_mut_ptr().cast(),
                 buf.len(),
                 &mut result,
             )
@@ -97,7 +106,7 @@ pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<Vec<u8>> {
                 c_int::from(port.to_be()),
                 c_opt(proto),
                 &mut entry,
-                buf.as_mut_ptr(),
+                buf.as_mut_ptr().cast(),
                 buf.len(),
                 &mut result,
             )
@@ -123,7 +132,7 @@ pub fn protocol_by_name(name: &CStr) -> Option<i32> {
             ffi::getprotobyname_r(
                 name.as_ptr(),
                 &mut entry,
-                buf.as_mut_ptr(),
+                buf.as_mut_ptr().cast(),
                 buf.len(),
                 &mut result,
             )
@@ -145,7 +154,7 @@ pub fn host_by_name(name: &CStr) -> Result<HostEntry, i32> {
             ffi::gethostbyname_r(
                 name.as_ptr(),
                 entry,
-                buf.as_mut_ptr(),
+                buf.as_mut_ptr().cast(),
                 buf.len(),
                 result,
                 h_errno,
@@ -164,7 +173,7 @@ pub fn host_by_addr(addr: &[u8], family: i32) -> Result<HostEntry, i32> {
                 addr.len() as libc::socklen_t,
                 family,
                 entry,
-                buf.as_mut_ptr(),
+                buf.as_mut_ptr().cast(),
                 buf.len(),
                 result,
                 h_errno,
@@ -175,7 +184,12 @@ pub fn host_by_addr(addr: &[u8], family: i32) -> Result<HostEntry, i32> {
 
 fn host_lookup<F>(mut call: F) -> Result<HostEntry, i32>
 where
-    F: FnMut(*mut libc::hostent, &mut [c_char], *mut *mut libc::hostent, *mut c_int) -> c_int,
+    F: FnMut(
+        *mut libc::hostent,
+        &mut [MaybeUninit<c_char>],
+        *mut *mut libc::hostent,
+        *mut c_int,
+    ) -> c_int,
 {
     with_buffer(|buf| {
         // SAFETY: hostent is plain old data; zero is a valid value.

@@ -51,7 +51,7 @@ where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    if local || !runs_signal_handlers() {
+    if runs_inline(local) {
         return Ok(py.detach(job));
     }
     let (tx, rx) = mpsc::sync_channel(1);
@@ -76,6 +76,12 @@ where
 /// The thread CPython runs signal handlers on (`threading.main_thread()`),
 /// as a `pthread_t`; 0 until [`init`] ran.
 static MAIN_THREAD: AtomicU64 = AtomicU64::new(0);
+
+/// Would [`run`] call a job of this `local`ity on the caller's thread? A
+/// caller that knows may skip making its job own its arguments.
+pub fn runs_inline(local: bool) -> bool {
+    local || !runs_signal_handlers()
+}
 
 /// Is this the thread that runs Python's signal handlers? Unknown counts as
 /// yes: the helper is always correct, only slower.

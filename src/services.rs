@@ -3,11 +3,9 @@
 //! netdb.rs), so any number of Python threads can ask at once and each gets
 //! its own answer; resolver.rs decides on which thread they run.
 
-use std::ffi::CStr;
-
 use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::{args, audit, local_db, netdb, resolver};
 
@@ -29,8 +27,7 @@ fn getservbyname(
         Some(p) => Some(args::c_str(p, "getservbyname", 2)?),
         None => None,
     };
-    let event_args = [c_text(py, Some(&name)), c_text(py, proto.as_deref())];
-    audit::audit(py, c"socket.getservbyname", &event_args.each_ref())?;
+    audit::audit_ss(py, c"socket.getservbyname", Some(&name), proto.as_deref())?;
     resolver::run(py, local_db::services_are_local(), move || {
         netdb::service_by_name(&name, proto.as_deref())
     })?
@@ -57,11 +54,7 @@ fn getservbyport<'py>(
     };
     let port = u16::try_from(port)
         .map_err(|_| PyOverflowError::new_err("getservbyport: port must be 0-65535."))?;
-    let event_args = [
-        port.into_pyobject(py)?.into_any(),
-        c_text(py, proto.as_deref()),
-    ];
-    audit::audit(py, c"socket.getservbyport", &event_args.each_ref())?;
+    audit::audit_is(py, c"socket.getservbyport", port.into(), proto.as_deref())?;
     let name = resolver::run(py, local_db::services_are_local(), move || {
         netdb::service_by_port(port, proto.as_deref())
     })?
@@ -85,15 +78,6 @@ fn getprotobyname(
         netdb::protocol_by_name(&name)
     })?
     .ok_or_else(|| PyOSError::new_err("protocol not found"))
-}
-
-/// A C string argument as CPython's audit events carry it (`s`): a new
-/// str, or None for NULL.
-fn c_text<'py>(py: Python<'py>, text: Option<&CStr>) -> Bound<'py, PyAny> {
-    match text {
-        Some(t) => PyString::new(py, &t.to_string_lossy()).into_any(),
-        None => py.None().into_bound(py),
-    }
 }
 
 /// Adds the service and protocol functions to the module `m`.
