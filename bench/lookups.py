@@ -200,6 +200,66 @@ def run_shape(shape, args):
     return json.loads(done.stdout)
 
 
+CALLGRIND_BODY = """
+import importlib, sys, threading
+sys.path.insert(0, {here!r})
+from lookups import CASES, env
+S = importlib.import_module({module!r})
+glob = env(S)
+code = compile("for _ in range({n}):\\n" + "".join(
+    "    " + line + "\\n" for line in CASES[{case!r}].splitlines()), "<bench>", "exec")
+if {worker!r}:
+    t = threading.Thread(target=exec, args=(code, glob)); t.start(); t.join()
+else:
+    exec(code, glob)
+"""
+
+
+def instructions(module, case, n, worker):
+    """Instructions (valgrind's Ir) of a process running `case` n times."""
+    body = CALLGRIND_BODY.format(
+        here=os.path.dirname(HERE), module=module, case=case, n=n, worker=worker
+    )
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            body,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    for line in done.stderr.splitlines():
+        if "refs:" in line:
+            return int(line.split()[-1].replace(",", ""))
+    sys.exit(f"callgrind failed for {module} {case}:\n{done.stderr[-2000:]}")
+
+
+def callgrind(args):
+    """Instructions per call (from runs of N and 3N calls), stdlib against rnet."""
+    n = args.calls
+    print(f"instructions per call under callgrind (runs of {n} and {3 * n} calls)")
+    print(f"{'call':46} | {'thread':6} | {'stdlib':>9} | {'rnet':>9} | {'std/rnet':>8}")
+    print("-" * 90)
+    for case in args.case or CASES:
+        for worker in (False, True):
+            per = {}
+            for m in MODULES:
+                short = instructions(m, case, n, worker)
+                long = instructions(m, case, 3 * n, worker)
+                per[m] = (long - short) / (2 * n)
+            where = "worker" if worker else "main"
+            ratio = per["socket"] / per["rnet"]
+            print(
+                f"{case:46} | {where:6} | {per['socket']:9.0f} | {per['rnet']:9.0f} | {ratio:8.3f}"
+            )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=0.03, help="seconds per timed run")
@@ -215,10 +275,19 @@ def main():
     parser.add_argument("--busy", action="store_true", help="also run 2cpu+busy")
     parser.add_argument("--case", action="append", help="only this case (repeatable)")
     parser.add_argument("--json", help="also write the raw figures to this file")
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="count instructions per call under valgrind instead of timing "
+        "(repeatable on a noisy machine; blind to system-call and wait time)",
+    )
+    parser.add_argument("--calls", type=int, default=300, help="calls per --callgrind run")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         return child(args)
+    if args.callgrind:
+        return callgrind(args)
     shapes = args.shape or ["1cpu", "2cpu"] + (["2cpu+busy"] if args.busy else [])
     results = {s: run_shape(s, args) for s in shapes}
     if args.json:

@@ -64,7 +64,15 @@ pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAd
         }
         return Ok(v4(Ipv4Addr::BROADCAST, 0));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    // Only hex digits, dots and colons can make an address: names skip the
+    // parsers.
+    let maybe_numeric = bytes
+        .iter()
+        .all(|b| b.is_ascii_hexdigit() || *b == b'.' || *b == b':');
+    if let Some(text) = maybe_numeric
+        .then(|| std::str::from_utf8(bytes).ok())
+        .flatten()
+    {
         // Rust's parsers accept exactly inet_pton's forms (no "127.1", no
         // scope suffix); anything else goes to getaddrinfo as in CPython.
         if family == libc::AF_INET || family == libc::AF_UNSPEC {

@@ -155,24 +155,36 @@ def netns():
 # --- the same failures on both modules ------------------------------------------
 
 PROBE = """
-import json, socket, sys
+import json, os, socket, sys, threading
 import rnet
 sys.path.insert(0, {tests!r})
 from diff import outcome
-for case in json.loads(sys.argv[1]):
-    got = [outcome(lambda: eval(case, {{"m": mod}})) for mod in (socket, rnet)]
-    print(json.dumps({{"case": case, "same": got[0] == got[1],
-                      "stdlib": repr(got[0]), "rnet": repr(got[1])}}), flush=True)
+if {pin!r}:
+    os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
+def run():
+    for case in json.loads(sys.argv[1]):
+        got = [outcome(lambda: eval(case, {{"m": mod}})) for mod in (socket, rnet)]
+        print(json.dumps({{"case": case, "same": got[0] == got[1],
+                          "stdlib": repr(got[0]), "rnet": repr(got[1])}}), flush=True)
+if {worker!r}:
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(60)
+else:
+    run()
 print("done", flush=True)
 """
 
 
-def probe(ns, mode, cases):
+def probe(ns, mode, cases, *, worker=False, pin=False):
     """Run `cases` (expressions on `m`) on both modules in the namespace, with
-    the DNS server in `mode` (None: no server); one result per case."""
+    the DNS server in `mode` (None: no server); one result per case. `worker`
+    runs them on a thread other than the main one, `pin` in a process
+    confined to one CPU."""
     server = ns.responder(mode) if mode else None
     try:
-        client = ns.start(sys.executable, "-c", PROBE.format(tests=str(HERE)), json.dumps(cases))
+        program = PROBE.format(tests=str(HERE), worker=worker, pin=pin)
+        client = ns.start(sys.executable, "-c", program, json.dumps(cases))
         results = {}
         for _ in cases:
             line = client.wait_line("{", timeout=30)
@@ -273,10 +285,34 @@ def test_no_server(refused_results, case):
     assert result["same"], f"stdlib: {result['stdlib']}\nrnet:   {result['rnet']}"
 
 
+# Lookups that reach the DNS server, from the main thread (rnet's helper
+# thread) and from a worker (the caller's thread), free and on one CPU.
+SHAPE_CASES = [
+    "m.gethostbyname('nonexistent.invalid')",
+    "m.getaddrinfo('nonexistent.invalid', 'http', m.AF_INET, m.SOCK_STREAM)",
+    "m.getaddrinfo('localhost', 80, m.AF_INET6)",
+    "m.gethostbyaddr('192.0.2.1')",
+    "m.getnameinfo(('192.0.2.1', 80), m.NI_NAMEREQD)",
+    "m.socket().connect(('nonexistent.invalid', 80))",
+    "m.gethostbyname('localhost')",
+]
+
+
+@pytest.mark.parametrize("pin", [False, True], ids=["free", "one-cpu"])
+@pytest.mark.parametrize("worker", [False, True], ids=["main", "worker"])
+def test_dns_lookups_by_thread_and_cpus(netns, worker, pin):
+    results = probe(netns, "nxdomain", SHAPE_CASES, worker=worker, pin=pin)
+    wrong = {case: r for case, r in results.items() if not r["same"]}
+    assert wrong == {}
+
+
 # --- Ctrl-C while the resolver hangs ---------------------------------------------
 
 HANG = """
-import signal, rnet
+import os, signal, rnet
+if {pin!r}:
+    # One CPU: the helper thread and the waiting caller share it.
+    os.sched_setaffinity(0, {{min(os.sched_getaffinity(0))}})
 signal.signal(signal.SIGINT, signal.default_int_handler)
 print("calling", flush=True)
 try:
@@ -289,13 +325,14 @@ print("returned", flush=True)
 """
 
 
+@pytest.mark.parametrize("pin", [False, True], ids=["free", "one-cpu"])
 @pytest.mark.parametrize(
     "call", ["rnet.gethostbyname('hang.invalid')", "rnet.getaddrinfo('hang.invalid', 80)"]
 )
-def test_ctrl_c_interrupts_hung_lookup(netns, call):
+def test_ctrl_c_interrupts_hung_lookup(netns, call, pin):
     server = netns.responder("silent")
     try:
-        client = netns.python(HANG.format(call=call))
+        client = netns.python(HANG.format(call=call, pin=pin))
         client.wait_line("calling")
         # The query has reached the server: the client is inside the resolver.
         server.wait_line("query hang.invalid")
