@@ -25,7 +25,10 @@ pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
             .to_cow()
             .map_err(|_| PyTypeError::new_err("encoding of hostname failed"))?;
         if text.is_ascii() {
-            text.into_owned().into_bytes()
+            // Room for the NUL CString::new adds, so it need not reallocate.
+            let mut raw = Vec::with_capacity(text.len() + 1);
+            raw.extend_from_slice(text.as_bytes());
+            raw
         } else {
             s.call_method1("encode", ("idna",))
                 .map_err(|_| PyTypeError::new_err("encoding of hostname failed"))?
@@ -90,9 +93,9 @@ pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAd
         family,
         ..Hints::default()
     };
-    let first = lookup::getaddrinfo(py, Some(host), None, hints)?
-        .into_iter()
-        .next()
+    // Only the first answer is used, so only the first is copied (as
+    // CPython's setipaddr reads only res->ai_addr).
+    let first = lookup::getaddrinfo_first(py, host, hints)?
         .ok_or_else(|| PyOSError::new_err("unknown address family"))?;
     Ok(first.addr)
 }

@@ -36,17 +36,33 @@ pub fn getaddrinfo(
     service: Option<&CStr>,
     hints: Hints,
 ) -> PyResult<Vec<AddrInfo>> {
+    resolve(py, host, service, hints, usize::MAX)
+}
+
+/// The first answer of `getaddrinfo(host, NULL, hints)`, if any, as
+/// [`getaddrinfo`] would give it, without copying the others.
+pub fn getaddrinfo_first(py: Python<'_>, host: &CStr, hints: Hints) -> PyResult<Option<AddrInfo>> {
+    Ok(resolve(py, Some(host), None, hints, 1)?.pop())
+}
+
+fn resolve(
+    py: Python<'_>,
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+    max: usize,
+) -> PyResult<Vec<AddrInfo>> {
     let local = host_is_local(host, hints) && service_is_local(service, hints);
     if resolver::runs_inline(local) {
         // The same call as below, without copying the strings for a helper.
         return py
-            .detach(|| raw_getaddrinfo(host, service, hints))
+            .detach(|| raw_getaddrinfo_max(host, service, hints, max))
             .map_err(|failure| failure.into_pyerr(py));
     }
     let host = host.map(CStr::to_owned);
     let service = service.map(CStr::to_owned);
     resolver::run(py, local, move || {
-        raw_getaddrinfo(host.as_deref(), service.as_deref(), hints)
+        raw_getaddrinfo_max(host.as_deref(), service.as_deref(), hints, max)
     })?
     .map_err(|failure| failure.into_pyerr(py))
 }
@@ -118,6 +134,16 @@ pub fn raw_getaddrinfo(
     service: Option<&CStr>,
     hints: Hints,
 ) -> Result<Vec<AddrInfo>, GaiFailure> {
+    raw_getaddrinfo_max(host, service, hints, usize::MAX)
+}
+
+/// [`raw_getaddrinfo`] keeping at most `max` answers.
+fn raw_getaddrinfo_max(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+    max: usize,
+) -> Result<Vec<AddrInfo>, GaiFailure> {
     // SAFETY: an all-zero addrinfo is the documented "no hints" value.
     let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
     c_hints.ai_family = hints.family;
@@ -137,9 +163,9 @@ pub fn raw_getaddrinfo(
     if rc != 0 {
         return Err(GaiFailure::new(rc));
     }
-    let mut out = Vec::with_capacity(3);
+    let mut out = Vec::with_capacity(max.min(3));
     let mut cur = res;
-    while !cur.is_null() {
+    while !cur.is_null() && out.len() < max {
         // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.
         let ai = unsafe { &*cur };
         let addr = unsafe { copy_sockaddr(ai.ai_addr, ai.ai_addrlen) };
