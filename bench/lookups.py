@@ -39,6 +39,8 @@ HERE = os.path.abspath(__file__)
 
 def env(S):
     """Sockets and ports every statement uses, for module S."""
+    import socket as std
+
     sink = S.socket(S.AF_INET, S.SOCK_DGRAM)  # bound, never read: drops are fine
     sink.bind(("127.0.0.1", 0))
     # A bound TCP socket that never listens: connects to it are refused at
@@ -46,12 +48,19 @@ def env(S):
     closed = S.socket(S.AF_INET, S.SOCK_STREAM)
     closed.bind(("127.0.0.1", 0))
     udp = S.socket(S.AF_INET, S.SOCK_DGRAM)
+    # A stdlib listener the statement itself accepts from, so connections
+    # succeed and never pile up in the backlog.
+    listener = std.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
     return dict(
         S=S,
         udp=udp,
+        ls=listener,
+        listen_port=listener.getsockname()[1],
         sink_port=sink.getsockname()[1],
         closed_port=closed.getsockname()[1],
-        _keep=(sink, closed, udp),
+        _keep=(sink, closed, udp, listener),
     )
 
 
@@ -78,9 +87,9 @@ CASES = {
     "socket(); connect_ex((localhost, p)); close()": (
         "s = S.socket(); s.connect_ex(('localhost', closed_port)); s.close()"
     ),
-    "create_connection((localhost, p)) refused": (
-        "try:\n    S.create_connection(('localhost', closed_port))\n"
-        "except ConnectionRefusedError:\n    pass"
+    "create_connection((localhost, p)); accept; close": (
+        "c = S.create_connection(('localhost', listen_port)); a = ls.accept()[0]; "
+        "a.close(); c.close()"
     ),
     "create_server((localhost, 0)).close()": "S.create_server(('localhost', 0)).close()",
     # Controls: the same socket calls given a numeric host, which looks
@@ -89,9 +98,13 @@ CASES = {
     "[numeric] socket(); connect_ex((127.0.0.1, p)); close()": (
         "s = S.socket(); s.connect_ex(('127.0.0.1', closed_port)); s.close()"
     ),
-    "[numeric] create_connection((127.0.0.1, p)) refused": (
-        "try:\n    S.create_connection(('127.0.0.1', closed_port))\n"
-        "except ConnectionRefusedError:\n    pass"
+    "[numeric] udp.connect((127.0.0.1, p))": "udp.connect(('127.0.0.1', sink_port))",
+    "[numeric] socket(); bind((127.0.0.1, 0)); close()": (
+        "s = S.socket(S.AF_INET, S.SOCK_DGRAM); s.bind(('127.0.0.1', 0)); s.close()"
+    ),
+    "[numeric] create_connection((127.0.0.1, p)); accept; close": (
+        "c = S.create_connection(('127.0.0.1', listen_port)); a = ls.accept()[0]; "
+        "a.close(); c.close()"
     ),
 }
 
