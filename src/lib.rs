@@ -23,6 +23,7 @@ mod msg;
 mod names;
 mod netdb;
 mod notes;
+mod pyver;
 mod resolver;
 mod services;
 mod socket;

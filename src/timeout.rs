@@ -34,8 +34,14 @@ pub fn to_python(py: Python<'_>, ns: i64) -> Py<PyAny> {
     }
 }
 
-fn too_large() -> PyErr {
-    PyOverflowError::new_err("timestamp too large to convert to C _PyTime_t")
+fn too_large(py: Python<'_>) -> PyErr {
+    // 3.13 made the type public (PEP 741's PyTime_t) and the message followed.
+    let ty = if crate::pyver::since(py, 13) {
+        "PyTime_t"
+    } else {
+        "_PyTime_t"
+    };
+    PyOverflowError::new_err(format!("timestamp too large to convert to C {ty}"))
 }
 
 /// Parses `None`, an int or a float of seconds, with CPython's errors.
@@ -60,12 +66,13 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     } else {
         let secs = obj.extract::<i64>().map_err(|err| {
             if err.is_instance_of::<PyOverflowError>(obj.py()) {
-                too_large()
+                too_large(obj.py())
             } else {
                 err
             }
         })?;
-        secs.checked_mul(1_000_000_000).ok_or_else(too_large)?
+        secs.checked_mul(1_000_000_000)
+            .ok_or_else(|| too_large(obj.py()))?
     };
     if ns < 0 {
         return Err(PyValueError::new_err("Timeout value out of range"));
