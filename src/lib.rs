@@ -66,6 +66,8 @@ fn setdefaulttimeout(
 
 #[pymodule]
 fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The package version, from Cargo.toml: the one place it is written.
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<socket::Socket>()?;
     m.add_function(wrap_pyfunction!(socket::_socketpair, m)?)?;
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;

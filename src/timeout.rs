@@ -79,3 +79,35 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     }
     Ok(ns)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(expr: &str) -> PyResult<i64> {
+        Python::initialize();
+        Python::attach(|py| {
+            let code = std::ffi::CString::new(expr).unwrap();
+            parse(&py.eval(&code, None, None)?)
+        })
+    }
+
+    #[test]
+    fn a_tiny_timeout_rounds_up_and_never_means_non_blocking() {
+        assert_eq!(parsed("1e-12").unwrap(), 1);
+        assert_eq!(parsed("0.0").unwrap(), 0);
+        assert_eq!(parsed("2").unwrap(), 2_000_000_000);
+        assert_eq!(parsed("None").unwrap(), NONE);
+    }
+
+    #[test]
+    fn negative_nan_and_huge_timeouts_are_cpythons_errors() {
+        Python::initialize();
+        Python::attach(|py| {
+            let msg = |expr: &str| parsed(expr).unwrap_err().value(py).to_string();
+            assert_eq!(msg("-1"), "Timeout value out of range");
+            assert_eq!(msg("float('nan')"), "Invalid value NaN (not a number)");
+            assert!(msg("2**70").starts_with("timestamp too large to convert to C "));
+        });
+    }
+}
