@@ -10,25 +10,21 @@ file against the module (.ci/run, with .ci/stubtest-allowlist.txt).
 """
 
 import sys
-from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from errno import EAGAIN as EAGAIN
 from errno import EBADF as EBADF
 from errno import EWOULDBLOCK as EWOULDBLOCK
-from io import BufferedReader, BufferedRWPair, BufferedWriter, IOBase, TextIOWrapper
+from os import PathLike
 from socket import AddressFamily as AddressFamily
 from socket import AddressInfo as AddressInfo
 from socket import MsgFlag as MsgFlag
 from socket import SocketIO as SocketIO
 from socket import SocketKind as SocketKind
-from socket import _SendableFile
 from socket import gaierror as gaierror
 from socket import herror as herror
 from socket import timeout as timeout
-from typing import Any, Literal, Self, SupportsIndex, TypeAlias, overload
+from typing import Literal, TextIO, TypeAlias
 
-from _typeshed import ReadableBuffer, Unused
-
-from . import _rnet
 from ._rnet import (
     ALG_OP_DECRYPT as ALG_OP_DECRYPT,
 )
@@ -852,6 +848,8 @@ __all__ = [
     "VMADDR_CID_ANY",
     "VMADDR_CID_HOST",
     "VMADDR_PORT_ANY",
+    "UDP_GRO",
+    "UDP_SEGMENT",
 ]
 if sys.version_info >= (3, 12):
     __all__ += [
@@ -896,11 +894,19 @@ if sys.version_info >= (3, 14):
 
 # ===== Constants: plain ints from the core, enum members where the stdlib's
 # enums have one (rnet/__init__.py picks them as Lib/socket.py does) =====
+from ._compose import create_connection as create_connection
+from ._compose import create_server as create_server
+from ._compose import fromfd as fromfd
+from ._compose import has_dualstack_ipv6 as has_dualstack_ipv6
+from ._compose import recv_fds as recv_fds
+from ._compose import send_fds as send_fds
+from ._compose import socketpair as socketpair
+from ._rnet import UDP_GRO as UDP_GRO
+from ._rnet import UDP_SEGMENT as UDP_SEGMENT
 from ._rnet import (
     AF_DECnet as AF_DECnet,
 )
 from ._rnet import __version__ as __version__
-from ._rnet import _Address, _RetAddress
 from ._rnet import close as close
 from ._rnet import dup as dup
 from ._rnet import getdefaulttimeout as getdefaulttimeout
@@ -926,9 +932,11 @@ from ._rnet import ntohl as ntohl
 from ._rnet import ntohs as ntohs
 from ._rnet import setdefaulttimeout as setdefaulttimeout
 from ._rnet import sethostname as sethostname
+from ._sock import SocketType as SocketType
+from ._sock import socket as socket
+from ._trace import Tracer
 
 error = OSError
-SocketType = _rnet.socket
 
 AF_ALG = AddressFamily.AF_ALG
 AF_APPLETALK = AddressFamily.AF_APPLETALK
@@ -1098,124 +1106,35 @@ if sys.version_info >= (3, 14):
         VMADDR_CID_LOCAL as VMADDR_CID_LOCAL,
     )
 
-# ===== The socket class (rnet/_sock.py) =====
+# ===== rnet-only: not the stdlib's, not in __all__ but the UDP offload
+# constants (src/mmsg.rs) =====
 
-class socket(_rnet.socket):
-    def __init__(
-        self,
-        family: AddressFamily | int = -1,
-        type: SocketKind | int = -1,
-        proto: int = -1,
-        fileno: int | None = None,
-    ) -> None: ...
-    def __enter__(self) -> Self: ...
-    def __exit__(self, *args: Unused) -> None: ...
-    def __del__(self) -> None: ...
-    def dup(self) -> Self: ...
-    def accept(self) -> tuple[socket, _RetAddress]: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["b", "rb", "br", "wb", "bw", "rwb", "rbw", "wrb", "wbr", "brw", "bwr"],
-        buffering: Literal[0],
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> SocketIO: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["rwb", "rbw", "wrb", "wbr", "brw", "bwr"],
-        buffering: Literal[-1, 1] | None = None,
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> BufferedRWPair: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["rb", "br"],
-        buffering: Literal[-1, 1] | None = None,
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> BufferedReader: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["wb", "bw"],
-        buffering: Literal[-1, 1] | None = None,
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> BufferedWriter: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["b", "rb", "br", "wb", "bw", "rwb", "rbw", "wrb", "wbr", "brw", "bwr"],
-        buffering: int,
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> IOBase: ...
-    @overload
-    def makefile(
-        self,
-        mode: Literal["r", "w", "rw", "wr", ""] = "r",
-        buffering: int | None = None,
-        *,
-        encoding: str | None = None,
-        errors: str | None = None,
-        newline: str | None = None,
-    ) -> TextIOWrapper: ...
-    def sendfile(self, file: _SendableFile, offset: int = 0, count: int | None = None) -> int: ...
-    @property
-    def family(self) -> AddressFamily: ...
-    @property
-    def type(self) -> SocketKind: ...
-    def get_inheritable(self) -> bool: ...
-    def set_inheritable(self, inheritable: bool) -> None: ...
+def settrace(
+    enable: bool = True,
+    *,
+    stream: TextIO | None = ...,
+    file: str | PathLike[str] | None = None,
+    keep: bool = False,
+) -> Tracer | None:
+    """Turn tracing of rnet's socket calls on or off (rnet/_trace.py)."""
 
-# ===== Functions of the Python layer (rnet/_compose.py, rnet/_names.py) =====
+def gettrace() -> Tracer | None:
+    """The active Tracer, or None when tracing is off."""
 
-def fromfd(
-    fd: SupportsIndex, family: AddressFamily | int, type: SocketKind | int, proto: int = 0
-) -> socket: ...
-def send_fds(
-    sock: socket,
-    buffers: Iterable[ReadableBuffer],
-    fds: Iterable[int],
-    flags: Unused = 0,
-    address: Unused = None,
-) -> int: ...
-def recv_fds(
-    sock: socket, bufsize: int, maxfds: int, flags: int = 0
-) -> tuple[bytes, list[int], int, Any]: ...
-def socketpair(
-    family: int | AddressFamily | None = None, type: SocketKind | int = ..., proto: int = 0
-) -> tuple[socket, socket]: ...
+def tracing(
+    *, stream: TextIO | None = None, file: str | PathLike[str] | None = None, keep: bool = True
+) -> AbstractContextManager[Tracer]:
+    """``with rnet.tracing() as t:`` traces the block's socket calls into ``t.events``."""
+
+def set_notes(enabled: bool) -> bool:
+    """Turn rnet's teaching notes on or off; return the previous setting."""
+
+def notes_enabled() -> bool:
+    """Whether rnet adds its teaching notes (PEP 678) to the exceptions it raises."""
+
+# ===== Lookups of the Python layer (rnet/_names.py) =====
+
 def getfqdn(name: str = "") -> str: ...
-def create_connection(
-    address: tuple[str | None, bytes | str | int | None],
-    timeout: float | None = ...,
-    source_address: _Address | None = None,
-    *,
-    all_errors: bool = False,
-) -> socket: ...
-def has_dualstack_ipv6() -> bool: ...
-def create_server(
-    address: _Address,
-    *,
-    family: int = ...,
-    backlog: int | None = None,
-    reuse_port: bool = False,
-    dualstack_ipv6: bool = False,
-) -> socket: ...
 
 _GetAddrInfoResult: TypeAlias = list[
     tuple[Literal[AddressFamily.AF_INET], SocketKind, int, str, tuple[str, int]]

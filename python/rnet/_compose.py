@@ -22,7 +22,7 @@ __all__ = [
 
 # The stdlib's own sentinel, so callers such as http.client that pass
 # socket._GLOBAL_DEFAULT_TIMEOUT get the default here too.
-_GLOBAL_DEFAULT_TIMEOUT = _std._GLOBAL_DEFAULT_TIMEOUT  # type: ignore[attr-defined]  # not in typeshed
+_GLOBAL_DEFAULT_TIMEOUT = _std._GLOBAL_DEFAULT_TIMEOUT
 
 
 def socketpair(family=None, type=_std.SOCK_STREAM, proto=0):

@@ -262,6 +262,8 @@ __all__ = [
     "IPV6_RTHDR_TYPE_0",
     "SO_INCOMING_CPU",
     "UDPLITE_SEND_CSCOV",
+    "UDP_GRO",
+    "UDP_SEGMENT",
     "UDPLITE_RECV_CSCOV",
     "gethostname",
     "sethostname",
@@ -568,6 +570,11 @@ TCP_USER_TIMEOUT: Final[int]
 TCP_WINDOW_CLAMP: Final[int]
 UDPLITE_RECV_CSCOV: Final[int]
 UDPLITE_SEND_CSCOV: Final[int]
+
+# rnet-only (src/mmsg.rs): the UDP offload options of <linux/udp.h>, which
+# the stdlib does not export.
+UDP_GRO: Final[int]
+UDP_SEGMENT: Final[int]
 VMADDR_CID_ANY: Final[int]
 VMADDR_CID_HOST: Final[int]
 VMADDR_PORT_ANY: Final[int]
@@ -676,6 +683,19 @@ class socket:
     @overload
     def setsockopt(self, level: int, optname: int, value: None, optlen: int, /) -> None: ...
     def shutdown(self, how: int, /) -> None: ...
+    # rnet-only (src/mmsg.rs): batched datagrams, sendmmsg(2)/recvmmsg(2).
+    def sendmmsg(
+        self,
+        messages: Iterable[ReadableBuffer | tuple[ReadableBuffer, _Address]],
+        flags: int = 0,
+        /,
+    ) -> int: ...
+    def recvmmsg(
+        self, vlen: int, bufsize: int, flags: int = 0, /
+    ) -> list[tuple[bytes, _RetAddress]]: ...
+    def recvmmsg_into(
+        self, buffers: Iterable[WriteableBuffer], flags: int = 0, /
+    ) -> list[tuple[int, _RetAddress]]: ...
     # rnet-only, for the Python layer: accept4(2) -> (fd, address), and one
     # sendfile(2) of at most count bytes.
     def _accept(self) -> tuple[int, _RetAddress]: ...
