@@ -37,7 +37,7 @@ mod wait;
 /// Return the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-#[pyo3(signature = (*args, **kwargs))]
+#[pyo3(signature = (*args, **kwargs), text_signature = "()")]
 fn getdefaulttimeout(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
@@ -53,7 +53,7 @@ fn getdefaulttimeout(
 /// Set the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-#[pyo3(signature = (*args, **kwargs))]
+#[pyo3(signature = (*args, **kwargs), text_signature = "(timeout, /)")]
 fn setdefaulttimeout(
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
