@@ -79,9 +79,14 @@ fn host_arg(host: &Bound<'_, PyAny>) -> PyResult<Option<CString>> {
 /// The port as C sees it: an exact int in decimal, str as UTF-8, bytes, or None.
 fn port_arg(port: &Bound<'_, PyAny>) -> PyResult<Option<CString>> {
     if port.is_exact_instance_of::<PyInt>() {
-        Ok(Some(args::c_truncated(
-            args::c_long(port)?.to_string().as_bytes(),
-        )))
+        // From 3.12 (gh-74895) the int's decimal text, whatever its size: the
+        // C library reports a port out of range (EAI_SERVICE), not OverflowError.
+        let text = if crate::pyver::since(port.py(), 12) {
+            port.str()?.to_str()?.to_owned()
+        } else {
+            args::c_long(port)?.to_string()
+        };
+        Ok(Some(args::c_truncated(text.as_bytes())))
     } else if let Ok(s) = port.cast::<PyString>() {
         Ok(Some(args::c_truncated(s.to_str()?.as_bytes())))
     } else if let Ok(b) = port.cast::<PyBytes>() {

@@ -120,9 +120,14 @@ pub fn arg_type(obj: &Bound<'_, PyAny>) -> String {
     }
 }
 
+/// `pos` 0 is a function's only argument, which Argument Clinic does not number.
 fn bad_argument(fname: &str, pos: usize, expected: &str, obj: &Bound<'_, PyAny>) -> PyErr {
+    let which = match pos {
+        0 => "argument".to_string(),
+        n => format!("argument {n}"),
+    };
     PyTypeError::new_err(format!(
-        "{fname}() argument {pos} must be {expected}, not {}",
+        "{fname}() {which} must be {expected}, not {}",
         arg_type(obj)
     ))
 }

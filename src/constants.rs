@@ -1,8 +1,12 @@
 //! The socket module's integer constants, taken from the C library's headers
 //! through the `libc` crate, so each has the value CPython compiles in on the
-//! same platform. A test checks every one against the stdlib.
+//! same platform. A constant CPython added in a later version appears only on
+//! that version and later, as in the running interpreter's `socket`. A test
+//! checks every one against the stdlib.
 
 use pyo3::prelude::*;
+
+use crate::pyver;
 
 macro_rules! add_libc {
     ($m:expr, $($name:ident),* $(,)?) => {
@@ -259,6 +263,60 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("UDPLITE_RECV_CSCOV", 11),
     ] {
         m.add(name, value)?;
+    }
+    // CPython 3.12: TCP options of <netinet/tcp.h> and IP source-specific
+    // multicast of <netinet/in.h>, each where the headers define it.
+    // ETH_P_ALL and ETHERTYPE_* (also 3.12) belong to AF_PACKET, left out.
+    if pyver::since(m.py(), 12) {
+        add_libc!(
+            m,
+            IP_ADD_SOURCE_MEMBERSHIP,
+            IP_BLOCK_SOURCE,
+            IP_DROP_SOURCE_MEMBERSHIP,
+            IP_PKTINFO,
+            IP_UNBLOCK_SOURCE,
+            TCP_CC_INFO,
+            TCP_FASTOPEN_CONNECT,
+            TCP_FASTOPEN_KEY,
+            TCP_FASTOPEN_NO_COOKIE,
+            TCP_INQ,
+            TCP_MD5SIG,
+            TCP_MD5SIG_EXT,
+            TCP_QUEUE_SEQ,
+            TCP_REPAIR,
+            TCP_REPAIR_OPTIONS,
+            TCP_REPAIR_QUEUE,
+            TCP_REPAIR_WINDOW,
+            TCP_SAVED_SYN,
+            TCP_SAVE_SYN,
+            TCP_THIN_DUPACK,
+            TCP_THIN_LINEAR_TIMEOUTS,
+            TCP_TIMESTAMP,
+            TCP_ULP,
+            TCP_ZEROCOPY_RECEIVE,
+        );
+        // glibc's <netinet/tcp.h> has it; the libc crate leaves it commented out.
+        m.add("TCP_TX_DELAY", 37)?;
+    }
+    // CPython 3.13 (NI_IDN from <netdb.h>, SO_BINDTOIFINDEX from
+    // <asm-generic/socket.h>). CAN_RAW_ERR_FILTER (also 3.13) is AF_CAN's.
+    if pyver::since(m.py(), 13) {
+        add_libc!(m, NI_IDN, SO_BINDTOIFINDEX);
+    }
+    // CPython 3.14, from its changelog and typeshed's `_socket` stub; no 3.14
+    // here to compare with, so tests/test_versions.py checks these when one is
+    // present. Its Bluetooth constants belong to AF_BLUETOOTH, left out.
+    if pyver::since(m.py(), 14) {
+        add_libc!(
+            m,
+            IP_FREEBIND,
+            IP_RECVERR,
+            IP_RECVORIGDSTADDR,
+            IP_RECVTTL,
+            IPV6_RECVERR,
+            SO_ORIGINAL_DST,
+            VMADDR_CID_LOCAL,
+        );
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyTuple};
 
-use crate::{args, buffer, error, ffi};
+use crate::{args, buffer, error, ffi, pyver};
 
 /// IPv6 text as CPython writes it (`inet_ntop`, which prints `::1.2.3.4` and
 /// `::ffff:1.2.3.4` with a dotted tail where Rust's Display differs).
@@ -36,14 +36,32 @@ pub fn ipv6_text(ip: &Ipv6Addr) -> String {
         .into_owned()
 }
 
-/// The 16-bit swaps (`i` format, then CPython's own range messages).
+/// The one argument of a function CPython 3.13 moved from `PyArg_ParseTuple`
+/// to Argument Clinic's `METH_O`, whose arity messages name `_socket.f()`.
+fn one_arg<'py>(
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if pyver::since(args.py(), 13) {
+        return args::single(name, args, kwargs);
+    }
+    Ok(args::varargs(name, args, kwargs, 1, 1)?.swap_remove(0))
+}
+
+/// The 16-bit swaps (`i` format up to 3.12, Argument Clinic's `int` from
+/// 3.13, then CPython's own range messages).
 fn short_swap(
     name: &str,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<u16> {
-    let given = args::varargs(name, args, kwargs, 1, 1)?;
-    let x = args::c_int(&given[0])?;
+    let arg = one_arg(name, args, kwargs)?;
+    let x = if pyver::since(args.py(), 13) {
+        arg.extract::<args::AsInt>()?.0
+    } else {
+        args::c_int(&arg)?
+    };
     if x < 0 {
         return Err(PyOverflowError::new_err(format!(
             "{name}: can't convert negative Python int to C 16-bit unsigned integer"
@@ -121,8 +139,10 @@ fn inet_aton<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    let given = args::varargs("inet_aton", args, kwargs, 1, 1)?;
-    let text = args::c_str(&given[0], "inet_aton", 1)?;
+    let arg = one_arg("inet_aton", args, kwargs)?;
+    // Argument Clinic (3.13) names no position for a function's only argument.
+    let pos = if pyver::since(py, 13) { 0 } else { 1 };
+    let text = args::c_str(&arg, "inet_aton", pos)?;
     let mut out = libc::in_addr { s_addr: 0 };
     // SAFETY: `text` is NUL-terminated; `out` is writable.
     if unsafe { ffi::inet_aton(text.as_ptr(), &mut out) } == 0 {
@@ -139,8 +159,8 @@ fn inet_aton<'py>(
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
 fn inet_ntoa(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-    let given = args::varargs("inet_ntoa", args, kwargs, 1, 1)?;
-    let packed = buffer::with_bytes_like(&given[0], |b| <[u8; 4]>::try_from(b))?
+    let arg = one_arg("inet_ntoa", args, kwargs)?;
+    let packed = buffer::with_bytes_like(&arg, |b| <[u8; 4]>::try_from(b))?
         .map_err(|_| PyOSError::new_err("packed IP wrong length for inet_ntoa"))?;
     Ok(Ipv4Addr::from(packed).to_string())
 }
@@ -236,8 +256,8 @@ fn if_nameindex<'py>(
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
 fn if_nametoindex(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
-    let given = args::varargs("if_nametoindex", args, kwargs, 1, 1)?;
-    let name = args::fs_path(&given[0])?;
+    let arg = one_arg("if_nametoindex", args, kwargs)?;
+    let name = args::fs_path(&arg)?;
     // SAFETY: `name` is NUL-terminated.
     match unsafe { libc::if_nametoindex(name.as_ptr()) } {
         0 => Err(PyOSError::new_err("no interface with this name")),
@@ -260,6 +280,12 @@ fn if_indextoname<'py>(
         return Err(PyTypeError::new_err("an integer is required"));
     }
     let index = args::c_ulong(&arg)?;
+    // 3.13's converter (_PyLong_NetIfindex_Converter) checks the range of
+    // unsigned int; before, the value was cut to one, and 2**64-1 (the error
+    // value of PyLong_AsUnsignedLong) returned NULL without an exception.
+    if pyver::since(py, 13) && u32::try_from(index).is_err() {
+        return Err(PyOverflowError::new_err("index is too large"));
+    }
     if index == std::ffi::c_ulong::MAX {
         return Err(args::null_without_error("if_indextoname"));
     }

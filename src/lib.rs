@@ -24,6 +24,7 @@ mod msg;
 mod names;
 mod netdb;
 mod notes;
+mod pyver;
 mod resolver;
 mod services;
 mod socket;
@@ -37,7 +38,7 @@ mod wait;
 /// Return the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-#[pyo3(signature = (*args, **kwargs))]
+#[pyo3(signature = (*args, **kwargs), text_signature = "()")]
 fn getdefaulttimeout(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
@@ -53,7 +54,7 @@ fn getdefaulttimeout(
 /// Set the default timeout in seconds (float) for new socket objects;
 /// None means new sockets block without limit.
 #[pyfunction]
-#[pyo3(signature = (*args, **kwargs))]
+#[pyo3(signature = (*args, **kwargs), text_signature = "(timeout, /)")]
 fn setdefaulttimeout(
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -67,6 +68,8 @@ fn setdefaulttimeout(
 #[pymodule]
 fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     resolver::init(m.py())?;
+    // The package version, from Cargo.toml: the one place it is written.
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<socket::Socket>()?;
     m.add_function(wrap_pyfunction!(socket::_socketpair, m)?)?;
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;

@@ -303,16 +303,17 @@ impl Socket {
     ///
     /// Get a socket option: an integer, or with a buffersize (1-1024) the raw
     /// bytes of the option. Corresponds to `getsockopt(2)`.
-    #[pyo3(signature = (level, option, buflen=CInt(0), /), text_signature = "($self, level, option, buflen=0, /)")]
+    // typeshed's parameter names (optname), as type checkers know them.
+    #[pyo3(signature = (level, optname, buflen=CInt(0), /), text_signature = "($self, level, optname, buflen=0, /)")]
     fn getsockopt(
         &self,
         py: Python<'_>,
         level: CInt,
-        option: CInt,
+        optname: CInt,
         buflen: CInt,
     ) -> PyResult<Py<PyAny>> {
         let level = level.0;
-        let option = option.0;
+        let option = optname.0;
         let buflen = buflen.0;
         sockopt::get(py, || self.fd(), level, option, buflen)
     }
@@ -343,9 +344,9 @@ impl Socket {
     ///
     /// Set a timeout on socket operations: a float of seconds, 0.0 for
     /// non-blocking mode, or None to block without limit.
-    #[pyo3(signature = (timeout, /))]
-    fn settimeout(&self, timeout: &Bound<'_, PyAny>) -> PyResult<()> {
-        self.set_timeout_ns(timeout::parse(timeout)?)
+    #[pyo3(signature = (value, /))]
+    fn settimeout(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.set_timeout_ns(timeout::parse(value)?)
     }
 
     /// getblocking()

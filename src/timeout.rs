@@ -34,8 +34,14 @@ pub fn to_python(py: Python<'_>, ns: i64) -> Py<PyAny> {
     }
 }
 
-fn too_large() -> PyErr {
-    PyOverflowError::new_err("timestamp too large to convert to C _PyTime_t")
+fn too_large(py: Python<'_>) -> PyErr {
+    // 3.13 made the type public (PEP 741's PyTime_t) and the message followed.
+    let ty = if crate::pyver::since(py, 13) {
+        "PyTime_t"
+    } else {
+        "_PyTime_t"
+    };
+    PyOverflowError::new_err(format!("timestamp too large to convert to C {ty}"))
 }
 
 /// Parses `None`, an int or a float of seconds, with CPython's errors.
@@ -60,15 +66,48 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
     } else {
         let secs = obj.extract::<i64>().map_err(|err| {
             if err.is_instance_of::<PyOverflowError>(obj.py()) {
-                too_large()
+                too_large(obj.py())
             } else {
                 err
             }
         })?;
-        secs.checked_mul(1_000_000_000).ok_or_else(too_large)?
+        secs.checked_mul(1_000_000_000)
+            .ok_or_else(|| too_large(obj.py()))?
     };
     if ns < 0 {
         return Err(PyValueError::new_err("Timeout value out of range"));
     }
     Ok(ns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(expr: &str) -> PyResult<i64> {
+        Python::initialize();
+        Python::attach(|py| {
+            let code = std::ffi::CString::new(expr).unwrap();
+            parse(&py.eval(&code, None, None)?)
+        })
+    }
+
+    #[test]
+    fn a_tiny_timeout_rounds_up_and_never_means_non_blocking() {
+        assert_eq!(parsed("1e-12").unwrap(), 1);
+        assert_eq!(parsed("0.0").unwrap(), 0);
+        assert_eq!(parsed("2").unwrap(), 2_000_000_000);
+        assert_eq!(parsed("None").unwrap(), NONE);
+    }
+
+    #[test]
+    fn negative_nan_and_huge_timeouts_are_cpythons_errors() {
+        Python::initialize();
+        Python::attach(|py| {
+            let msg = |expr: &str| parsed(expr).unwrap_err().value(py).to_string();
+            assert_eq!(msg("-1"), "Timeout value out of range");
+            assert_eq!(msg("float('nan')"), "Invalid value NaN (not a number)");
+            assert!(msg("2**70").starts_with("timestamp too large to convert to C "));
+        });
+    }
 }

@@ -125,3 +125,15 @@ def test_bind_and_connect_docstrings_keep_the_stdlibs_sentence():
         ours, theirs = getattr(rnet.socket, name).__doc__, getattr(socket.socket, name).__doc__
         assert inspect.cleandoc(ours) == inspect.cleandoc(theirs)
         assert "(host, port)" in getattr(rnet.socket, name).__doc__
+
+
+def wheel_command():
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## One wheel for a whole lab", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sh\n(.+?)\n```", section, re.S)[0]
+
+
+def test_the_wheel_command_is_manylinux2014_and_ci_runs_it_verbatim():
+    command = wheel_command()
+    assert "--zig" in command and "--compatibility manylinux2014" in command
+    assert command in (ROOT / ".ci" / "run").read_text().splitlines()

@@ -2,6 +2,7 @@
 AF_INET, AF_INET6 and AF_UNIX on Linux, with the stdlib's values."""
 
 import socket
+import sys
 
 import rnet
 
@@ -16,6 +17,8 @@ OMITTED_PREFIXES = {
     "SCM_J1939_": "AF_CAN J1939 is not supported",
     "TIPC_": "AF_TIPC is not supported",
     "PACKET_": "AF_PACKET is not supported",
+    "ETH_P_": "AF_PACKET is not supported (3.12's ETH_P_ALL)",
+    "ETHERTYPE_": "AF_PACKET is not supported (3.12's ETHERTYPE_*)",
     "SO_VM_SOCKETS_": "AF_VSOCK is not supported",
     "IOCTL_VM_SOCKETS_": "AF_VSOCK is not supported",
     "VM_SOCKETS_": "AF_VSOCK is not supported",
@@ -23,6 +26,23 @@ OMITTED_PREFIXES = {
     "ALG_OP_VERIFY": "AF_ALG asymmetric-key operations are not supported",
     "ALG_SET_PUBKEY": "AF_ALG asymmetric-key operations are not supported",
 }
+# Families whose constants the stdlib has only where CPython was built with
+# their headers (and, for these, from 3.14 on Linux): omitted as above, but
+# absent from some builds, so not required to exist.
+OMITTED_IF_BUILT = {
+    "BDADDR_": "AF_BLUETOOTH is not supported",
+    "BT_": "AF_BLUETOOTH is not supported",
+    "BTPROTO_": "AF_BLUETOOTH is not supported",
+    "HCI_": "AF_BLUETOOTH is not supported",
+    "L2CAP_": "AF_BLUETOOTH is not supported",
+    "SOL_BLUETOOTH": "AF_BLUETOOTH is not supported",
+    "SOL_L2CAP": "AF_BLUETOOTH is not supported",
+    "SOL_RFCOMM": "AF_BLUETOOTH is not supported",
+    "SOL_SCO": "AF_BLUETOOTH is not supported",
+    "AF_BLUETOOTH": "AF_BLUETOOTH is not supported",
+}
+# Prefixes of OMITTED_PREFIXES that name constants CPython added later.
+OMITTED_SINCE = {"ETH_P_": (3, 12), "ETHERTYPE_": (3, 12)}
 OMITTED_NAMES = {
     "CAPI": "a C capsule for C extensions; rnet has no C API",
     # What Lib/socket.py imports for itself, not part of the socket API.
@@ -38,7 +58,8 @@ OMITTED_NAMES = {
 
 
 def omitted(name):
-    return name in OMITTED_NAMES or name.startswith(tuple(OMITTED_PREFIXES))
+    prefixes = (*OMITTED_PREFIXES, *OMITTED_IF_BUILT)
+    return name in OMITTED_NAMES or name.startswith(prefixes)
 
 
 def test_every_applicable_stdlib_name_exists():
@@ -53,7 +74,29 @@ def test_omissions_are_real():
     for name in OMITTED_NAMES:
         assert hasattr(socket, name) and not hasattr(rnet, name), name
     for prefix in OMITTED_PREFIXES:
-        assert any(n.startswith(prefix) for n in dir(socket)), prefix
+        if sys.version_info >= OMITTED_SINCE.get(prefix, (3, 11)):
+            assert any(n.startswith(prefix) for n in dir(socket)), prefix
+    for prefix in OMITTED_IF_BUILT:
+        assert not any(n.startswith(prefix) for n in dir(rnet)), prefix
+
+
+# rnet's own additions, each with its reason; every other public name is the
+# stdlib's.
+RNET_ONLY = {
+    "UDP_SEGMENT": "UDP offload for sendmmsg (src/mmsg.rs); the stdlib lacks it",
+    "UDP_GRO": "UDP offload for recvmmsg (src/mmsg.rs); the stdlib lacks it",
+    "settrace": "tracing of socket calls (rnet/_trace.py)",
+    "gettrace": "tracing of socket calls (rnet/_trace.py)",
+    "tracing": "tracing of socket calls (rnet/_trace.py)",
+    "set_notes": "the teaching notes' switch (rnet/_notes.py)",
+    "notes_enabled": "the teaching notes' switch (rnet/_notes.py)",
+}
+
+
+def test_no_name_the_stdlib_lacks():
+    # A constant of a later CPython must not appear on an earlier one.
+    public = {n for n in dir(rnet) if not n.startswith("_")}
+    assert public - set(dir(socket)) == set(RNET_ONLY)
 
 
 def test_all_lists_the_stdlib_names():

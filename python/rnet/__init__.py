@@ -55,6 +55,7 @@ from ._compose import (
     socketpair,
 )
 from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the stdlib's)
+from ._rnet import __version__ as __version__
 from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 from ._trace import gettrace, settrace, tracing  # noqa: F401  (not the stdlib's: not in __all__)

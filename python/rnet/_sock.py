@@ -18,6 +18,10 @@ __all__ = ["socket", "SocketType"]
 
 SocketType = _rnet.socket
 
+# gh-114077, in CPython 3.11.8, 3.12.2 and 3.13: sendfile() with a count sends
+# at most a block per call, so a count beyond ssize_t no longer overflows.
+_SENDFILE_CAPS_BLOCKS = sys.version_info >= (3, 12, 2) or (3, 11, 8) <= sys.version_info < (3, 12)
+
 
 def _module():
     """The rnet module itself, looked up at call time (it may be patched)."""
@@ -243,7 +247,10 @@ class socket(_rnet.socket):
         try:
             while True:
                 if count:
-                    blocksize = count - total_sent
+                    if _SENDFILE_CAPS_BLOCKS:
+                        blocksize = min(count - total_sent, blocksize)
+                    else:
+                        blocksize = count - total_sent
                     if blocksize <= 0:
                         break
                 try:
