@@ -52,6 +52,45 @@ pub fn method_varargs<'py>(
     varargs(name, args, None, min, max)
 }
 
+/// No arguments, refused with the messages of a Python method `def
+/// name(self)`, for methods that `Lib/socket.py` writes in Python: a keyword
+/// is named first, then the count includes `self`.
+pub fn python_method_noargs(
+    name: &str,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    if let Some(key) = kwargs.and_then(|k| k.keys().iter().next()) {
+        return Err(PyTypeError::new_err(format!(
+            "socket.{name}() got an unexpected keyword argument '{key}'"
+        )));
+    }
+    if !args.is_empty() {
+        return Err(PyTypeError::new_err(format!(
+            "socket.{name}() takes 1 positional argument but {} were given",
+            args.len() + 1
+        )));
+    }
+    Ok(())
+}
+
+/// The single argument of a `METH_O` method of the socket class, with
+/// CPython's wording (`socket.bind() takes exactly one argument (2 given)`).
+pub fn method_single<'py>(
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    no_keywords(&format!("socket.{name}"), kwargs)?;
+    if args.len() != 1 {
+        return Err(PyTypeError::new_err(format!(
+            "socket.{name}() takes exactly one argument ({} given)",
+            args.len()
+        )));
+    }
+    args.get_item(0)
+}
+
 /// The single argument of a `METH_O` function; CPython names it with its
 /// module in these messages (`_socket.close()`), so rnet does too.
 pub fn single<'py>(

@@ -15,6 +15,7 @@ mod error;
 mod fd;
 mod ffi;
 mod io;
+mod life;
 mod local_db;
 mod lookup;
 // sendmmsg/recvmmsg and UDP GSO/GRO are Linux's; elsewhere the methods are absent.
@@ -72,6 +73,7 @@ fn _rnet(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<socket::Socket>()?;
     m.add_function(wrap_pyfunction!(socket::_socketpair, m)?)?;
+    m.add_function(wrap_pyfunction!(life::_set_socket_class, m)?)?;
     m.add_function(wrap_pyfunction!(getdefaulttimeout, m)?)?;
     m.add_function(wrap_pyfunction!(setdefaulttimeout, m)?)?;
     constants::register(m)?;

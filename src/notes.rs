@@ -31,6 +31,28 @@ pub fn add<'py>(py: Python<'py>, err: PyErr, hook: &str, args: &[Bound<'py, PyAn
     err
 }
 
+/// Calls `rnet._notes.<hook>(sock, args, exc[, call])`, the notes of a failed
+/// `sock.<hook>(*args)` (bind, connect), which read the socket and the
+/// arguments as the program gave them.
+pub fn method<'py>(
+    py: Python<'py>,
+    err: PyErr,
+    hook: &str,
+    sock: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyTuple>,
+    call: Option<&str>,
+) -> PyErr {
+    let module = NOTES.get_or_try_init(py, || py.import("rnet._notes").map(|m| m.unbind()));
+    if let Ok(module) = module {
+        let exc = err.value(py).clone().into_any();
+        let _ = match call {
+            Some(call) => module.bind(py).call_method1(hook, (sock, args, exc, call)),
+            None => module.bind(py).call_method1(hook, (sock, args, exc)),
+        };
+    }
+    err
+}
+
 /// `OSError(EBADF)` for a method called on a socket this program closed.
 pub fn closed(err: PyErr) -> PyErr {
     Python::attach(|py| add(py, err, "closed", &[]))

@@ -5,7 +5,7 @@
 //! send and recv families are in io.rs.
 
 use std::os::fd::{BorrowedFd, RawFd};
-use std::sync::atomic::{AtomicI32, AtomicI64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicI64, Ordering::Relaxed};
 use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
@@ -17,7 +17,7 @@ use crate::args::{AsInt, CInt};
 use crate::fd::{FdCell, FdGuard};
 use crate::sys::syscall;
 use crate::wait::{self, Deadline, Failure, Interest};
-use crate::{addr, args, audit, error, sockopt, timeout};
+use crate::{addr, args, audit, error, notes, sockopt, timeout};
 
 /// A socket object (see `socket.socket`); this is the core of `rnet.socket`.
 #[pyclass(frozen, subclass, weakref, module = "rnet._rnet", name = "socket")]
@@ -28,6 +28,10 @@ pub struct Socket {
     proto: AtomicI32,
     /// Nanoseconds; negative means `None` (blocking without limit).
     timeout_ns: AtomicI64,
+    /// `_io_refs`: streams from makefile() that keep the fd open (life.rs).
+    pub(crate) io_refs: AtomicI64,
+    /// `_closed`: close() was called, whether or not the fd is closed yet.
+    pub(crate) closed: AtomicBool,
 }
 
 impl Socket {
@@ -54,12 +58,70 @@ impl Socket {
         self.family.load(Relaxed)
     }
 
+    /// Takes ownership of `fd` with its family, type and protocol, and the
+    /// timeout a new socket gets: CPython's `init_sockobject`. SOCK_NONBLOCK
+    /// means non-blocking mode and the fd is left as it is; otherwise the
+    /// default timeout decides.
+    pub(crate) fn adopt(&self, fd: RawFd, family: i32, kind: i32, proto: i32) -> PyResult<()> {
+        self.fd.replace(fd)?;
+        self.io_refs.store(0, Relaxed);
+        self.closed.store(false, Relaxed);
+        self.family.store(family, Relaxed);
+        self.kind
+            .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
+        self.proto.store(proto, Relaxed);
+        if kind & libc::SOCK_NONBLOCK != 0 {
+            self.timeout_ns.store(0, Relaxed);
+            return Ok(());
+        }
+        let ns = timeout::default_ns();
+        self.timeout_ns.store(ns, Relaxed);
+        if ns >= 0 {
+            self.set_timeout_ns(ns)?;
+        }
+        Ok(())
+    }
+
+    /// The socket type without the SOCK_NONBLOCK/SOCK_CLOEXEC flags.
+    pub(crate) fn kind(&self) -> i32 {
+        self.kind.load(Relaxed)
+    }
+
+    pub(crate) fn protocol(&self) -> i32 {
+        self.proto.load(Relaxed)
+    }
+
     /// Sets the timeout and O_NONBLOCK together, as CPython does: any timeout
     /// other than `None` puts the fd in non-blocking mode.
     fn set_timeout_ns(&self, ns: i64) -> PyResult<()> {
         self.timeout_ns.store(ns, Relaxed);
         let fd = self.fd()?;
         with_sock(&fd, |s| s.set_nonblocking(ns >= 0)).map_err(error::from_io)
+    }
+
+    /// One `accept4(2)` through the door: the new connection's fd and the
+    /// peer's address.
+    pub(crate) fn accept_owned<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(socket2::Socket, Bound<'py, PyAny>)> {
+        let fd = self.fd()?;
+        let mut deadline = self.deadline();
+        let (sock, peer) = wait::call(py, &fd, Interest::Read, &mut deadline, || {
+            with_sock(&fd, |s| s.accept())
+        })?;
+        Ok((sock, addr::to_python(py, &peer)?))
+    }
+
+    /// The fd's close(2); closing twice is harmless. A call blocked in
+    /// another thread keeps the number until it returns (with EBADF, or the
+    /// data a blocking recv(2) was already waiting for).
+    pub(crate) fn close_fd(&self) -> PyResult<()> {
+        match self.fd.close() {
+            // The peer may reset the connection before close; CPython ignores that.
+            Err(err) if err.raw_os_error() != Some(libc::ECONNRESET) => Err(error::from_io(err)),
+            _ => Ok(()),
+        }
     }
 
     /// Converts and audits the address, then connects; returns the errno.
@@ -111,6 +173,8 @@ impl Socket {
             kind: AtomicI32::new(libc::SOCK_STREAM),
             proto: AtomicI32::new(0),
             timeout_ns: AtomicI64::new(timeout::NONE),
+            io_refs: AtomicI64::new(0),
+            closed: AtomicBool::new(false),
         }
     }
 
@@ -124,10 +188,16 @@ impl Socket {
         proto: AsInt,
         fileno: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
-        let (family, r#type, proto) = (family.0, r#type.0, proto.0);
-        audit::new_socket(slf.as_any(), family, r#type, proto)?;
-        let (mut family, mut kind, mut proto) = (family, r#type, proto);
-        let fd = match fileno.filter(|f| !f.is_none()) {
+        let (mut family, mut kind, mut proto) = (family.0, r#type.0, proto.0);
+        let fileno = fileno.filter(|f| !f.is_none());
+        if fileno.is_none() {
+            // Lib/socket.py's __init__ fills these in before the event.
+            family = if family == -1 { libc::AF_INET } else { family };
+            kind = if kind == -1 { libc::SOCK_STREAM } else { kind };
+            proto = if proto == -1 { 0 } else { proto };
+        }
+        audit::new_socket(slf.as_any(), family, kind, proto)?;
+        let fd = match fileno {
             Some(obj) => {
                 // CPython reads a C long and keeps its low int, so this does too.
                 let fd = obj.extract::<i64>()? as RawFd;
@@ -147,32 +217,12 @@ impl Socket {
                 fd
             }
             None => {
-                family = if family == -1 { libc::AF_INET } else { family };
-                kind = if kind == -1 { libc::SOCK_STREAM } else { kind };
-                proto = if proto == -1 { 0 } else { proto };
                 // SAFETY: plain system call; the fd is owned by `self` below.
                 syscall!(socket(family, kind | libc::SOCK_CLOEXEC, proto))
                     .map_err(error::from_io)?
             }
         };
-        let this = slf.get();
-        this.fd.replace(fd)?;
-        this.family.store(family, Relaxed);
-        this.kind
-            .store(kind & !(libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC), Relaxed);
-        this.proto.store(proto, Relaxed);
-        // As CPython: SOCK_NONBLOCK means non-blocking mode and the fd is
-        // left as it is; otherwise the default timeout decides.
-        if kind & libc::SOCK_NONBLOCK != 0 {
-            this.timeout_ns.store(0, Relaxed);
-            return Ok(());
-        }
-        let ns = timeout::default_ns();
-        this.timeout_ns.store(ns, Relaxed);
-        if ns >= 0 {
-            this.set_timeout_ns(ns)?;
-        }
-        Ok(())
+        slf.get().adopt(fd, family, kind, proto)
     }
 
     /// The address family, as an int (`rnet.socket` turns it into `AddressFamily`).
@@ -204,66 +254,89 @@ impl Socket {
     /// Wait for an incoming connection; return a new socket file descriptor
     /// and the peer's address. Corresponds to `accept4(2)` with SOCK_CLOEXEC.
     fn _accept<'py>(&self, py: Python<'py>) -> PyResult<(RawFd, Bound<'py, PyAny>)> {
-        let fd = self.fd()?;
-        let mut deadline = self.deadline();
-        let (sock, peer) = wait::call(py, &fd, Interest::Read, &mut deadline, || {
-            with_sock(&fd, |s| s.accept())
-        })?;
-        let peer = addr::to_python(py, &peer)?;
+        let (sock, peer) = self.accept_owned(py)?;
         Ok((std::os::fd::IntoRawFd::into_raw_fd(sock), peer))
     }
 
     /// bind(address)
     ///
-    /// Bind the socket to a local address; corresponds to `bind(2)`.
-    #[pyo3(signature = (address, /))]
-    fn bind(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
+    /// Bind the socket to a local address.  For IP sockets, the address is a
+    /// pair (host, port); the host must refer to the local host. For raw packet
+    /// sockets the address is a tuple (ifname, proto [,pkttype [,hatype [,addr]]])
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, address, /)")]
+    fn bind(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
         let py = slf.py();
-        let this = slf.get();
-        let local = addr::to_sockaddr(py, this.family(), address, "bind")?;
-        audit::audit(py, c"socket.bind", &[slf.as_any(), address])?;
-        let fd = this.fd()?;
-        with_sock(&fd, |s| s.bind(&local)).map_err(error::from_io)
-    }
-
-    /// close()
-    ///
-    /// Close the socket; closing twice is harmless. Corresponds to `close(2)`.
-    /// A call blocked in another thread keeps the number until it returns
-    /// (with EBADF, or the data a blocking recv(2) was already waiting for).
-    fn close(&self) -> PyResult<()> {
-        match self.fd.close() {
-            // The peer may reset the connection before close; CPython ignores that.
-            Err(err) if err.raw_os_error() != Some(libc::ECONNRESET) => Err(error::from_io(err)),
-            _ => Ok(()),
-        }
+        let bound = || -> PyResult<()> {
+            let address = args::method_single("bind", args, kwargs)?;
+            let this = slf.get();
+            let local = addr::to_sockaddr(py, this.family(), &address, "bind")?;
+            audit::audit(py, c"socket.bind", &[slf.as_any(), &address])?;
+            let fd = this.fd()?;
+            with_sock(&fd, |s| s.bind(&local)).map_err(error::from_io)
+        };
+        bound().map_err(|err| notes::method(py, err, "bind", slf.as_any(), args, None))
     }
 
     /// connect(address)
     ///
-    /// Connect the socket to a remote address; corresponds to `connect(2)`,
-    /// waiting for the connection within the socket's timeout.
-    #[pyo3(signature = (address, /))]
-    fn connect(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<()> {
-        match Socket::connect_impl(slf, address, "connect")? {
-            0 => Ok(()),
-            errno => Err(error::os_error(errno)),
-        }
+    /// Connect the socket to a remote address.  For IP sockets, the address
+    /// is a pair (host, port).
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, address, /)")]
+    fn connect(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let py = slf.py();
+        let connected = || -> PyResult<()> {
+            let address = args::method_single("connect", args, kwargs)?;
+            match Socket::connect_impl(slf, &address, "connect")? {
+                0 => Ok(()),
+                errno => Err(error::os_error(errno)),
+            }
+        };
+        connected().map_err(|err| {
+            let closed = slf.get().fd.fileno() == -1;
+            if closed
+                && err
+                    .value(py)
+                    .getattr("errno")
+                    .is_ok_and(|e| e.eq(libc::EBADF).unwrap_or(false))
+            {
+                notes::closed(err)
+            } else {
+                notes::method(py, err, "connect", slf.as_any(), args, None)
+            }
+        })
     }
 
     /// connect_ex(address) -> errno
     ///
-    /// Like connect(address), but return an error code (the errno value)
+    /// This is like connect(address), but returns an error code (the errno value)
     /// instead of raising an exception when an error occurs.
-    #[pyo3(signature = (address, /))]
-    fn connect_ex(slf: &Bound<'_, Self>, address: &Bound<'_, PyAny>) -> PyResult<i32> {
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, address, /)")]
+    fn connect_ex(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<i32> {
         let py = slf.py();
-        match Socket::connect_impl(slf, address, "connect_ex") {
-            Err(err) if err.is_instance_of::<pyo3::exceptions::PyTimeoutError>(py) => {
-                Ok(libc::EWOULDBLOCK)
+        let connected = || -> PyResult<i32> {
+            let address = args::method_single("connect_ex", args, kwargs)?;
+            match Socket::connect_impl(slf, &address, "connect_ex") {
+                Err(err) if err.is_instance_of::<pyo3::exceptions::PyTimeoutError>(py) => {
+                    Ok(libc::EWOULDBLOCK)
+                }
+                other => other,
             }
-            other => other,
-        }
+        };
+        connected().map_err(|err| {
+            notes::method(py, err, "connect", slf.as_any(), args, Some("connect_ex"))
+        })
     }
 
     /// detach()

@@ -6,13 +6,12 @@ call; this layer adds the context manager, ``accept`` wrapping the new fd,
 ``ResourceWarning`` for sockets that are never closed.
 """
 
-import errno
 import io
 import os
 import socket as _std
 import sys
 
-from . import _notes, _rnet
+from . import _rnet
 
 __all__ = ["socket", "SocketType"]
 
@@ -40,14 +39,6 @@ def _intenum_converter(value, enum_klass):
         return value
 
 
-def _one_argument(name, args, kwargs):
-    # CPython's METH_O wording, which PyO3's argument parser does not use.
-    if kwargs:
-        raise TypeError(f"socket.{name}() takes no keyword arguments")
-    if len(args) != 1:
-        raise TypeError(f"socket.{name}() takes exactly one argument ({len(args)} given)")
-
-
 class socket(_rnet.socket):
     """socket(family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None) -> socket object
 
@@ -55,20 +46,10 @@ class socket(_rnet.socket):
     family, type and protocol, or wrap the open socket ``fileno``.
     """
 
-    __slots__ = ["_io_refs", "_closed"]
+    # _io_refs and _closed are the core's (life.rs), as are __init__,
+    # close() and accept(), which Lib/socket.py writes in Python.
+    __slots__ = ()
     __module__ = "rnet"
-
-    def __init__(self, family=-1, type=-1, proto=-1, fileno=None):
-        if fileno is None:
-            if family == -1:
-                family = _std.AF_INET
-            if type == -1:
-                type = _std.SOCK_STREAM
-            if proto == -1:
-                proto = 0
-        self._io_refs = 0
-        self._closed = False
-        _rnet.socket.__init__(self, family, type, proto, fileno)
 
     # CPython's sock_finalize, in the core: warn first, so the warning can
     # still show the addresses, then close the fd without going through close().
@@ -112,66 +93,6 @@ class socket(_rnet.socket):
         sock = self.__class__(self.family, self.type, self.proto, fileno=fd)
         sock.settimeout(self.gettimeout())
         return sock
-
-    def bind(self, *args, **kwargs):
-        """bind(address)
-
-        Bind the socket to a local address.  For IP sockets, the address is a
-        pair (host, port); the host must refer to the local host. For raw packet
-        sockets the address is a tuple (ifname, proto [,pkttype [,hatype [,addr]]])
-        """
-        try:
-            _one_argument("bind", args, kwargs)
-            _rnet.socket.bind(self, *args)
-        except Exception as exc:
-            _notes.bind(self, args, exc)
-            raise
-
-    def connect(self, *args, **kwargs):
-        """connect(address)
-
-        Connect the socket to a remote address.  For IP sockets, the address
-        is a pair (host, port).
-        """
-        try:
-            _one_argument("connect", args, kwargs)
-            _rnet.socket.connect(self, *args)
-        except Exception as exc:
-            if getattr(exc, "errno", None) == errno.EBADF and self._closed:
-                _notes.closed(exc)
-            else:
-                _notes.connect(self, args, exc)
-            raise
-
-    def connect_ex(self, *args, **kwargs):
-        """connect_ex(address) -> errno
-
-        This is like connect(address), but returns an error code (the errno value)
-        instead of raising an exception when an error occurs.
-        """
-        try:
-            _one_argument("connect_ex", args, kwargs)
-            return _rnet.socket.connect_ex(self, *args)
-        except Exception as exc:
-            _notes.connect(self, args, exc, "connect_ex")
-            raise
-
-    def accept(self):
-        """accept() -> (socket object, address info)
-
-        Wait for an incoming connection. Return a new socket representing the
-        connection, and the address of the client. For IP sockets, the address
-        info is a pair (hostaddr, port).
-        """
-        fd, addr = self._accept()
-        # The module's current `socket`, as Lib/socket.py's accept() names
-        # its global: a patched rnet.socket is used here too.
-        sock = _module().socket(self.family, self.type, self.proto, fileno=fd)
-        # As CPython (bpo-7995): with no default timeout, a connection accepted
-        # on a listener with a timeout is put in blocking mode.
-        if _rnet.getdefaulttimeout() is None and self.gettimeout():
-            sock.setblocking(True)
-        return sock, addr
 
     def makefile(self, mode="r", buffering=None, *, encoding=None, errors=None, newline=None):
         """makefile(...) -> an I/O stream connected to the socket
@@ -331,19 +252,6 @@ class socket(_rnet.socket):
         if self._closed:
             self.close()
 
-    def _real_close(self, _ss=_rnet.socket):
-        _ss.close(self)
-
-    def close(self):
-        """close()
-
-        Close the socket. Streams from makefile() keep the fd open until they
-        are closed too; closing twice is harmless.
-        """
-        self._closed = True
-        if self._io_refs <= 0:
-            self._real_close()
-
     def detach(self):
         """detach() -> file descriptor
 
@@ -371,3 +279,6 @@ class socket(_rnet.socket):
     def set_inheritable(self, inheritable):
         """Set the inheritable flag of the socket."""
         os.set_inheritable(self.fileno(), inheritable)
+
+
+_rnet._set_socket_class(socket)
