@@ -1,9 +1,10 @@
 """The ``rnet.socket`` class: composition over the Rust core ``_rnet.socket``.
 
 Mirrors ``Lib/socket.py`` over ``_socket``: the core holds one method per system
-call; this layer adds the context manager, ``accept`` wrapping the new fd,
-``dup``, ``makefile`` (the stdlib's own ``SocketIO``), ``repr`` and the
-``ResourceWarning`` for sockets that are never closed.
+call; this layer adds the context manager, ``dup``, ``makefile`` (the
+stdlib's own ``SocketIO``), ``sendfile`` and ``repr``. ``__init__``,
+``close``, ``accept`` and the ``ResourceWarning`` of the finalizer, which
+``Lib/socket.py`` writes in Python, are the core's (``src/life.rs``).
 """
 
 import io
