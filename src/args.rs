@@ -81,14 +81,7 @@ pub fn method_single<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    no_keywords(&format!("socket.{name}"), kwargs)?;
-    if args.len() != 1 {
-        return Err(PyTypeError::new_err(format!(
-            "socket.{name}() takes exactly one argument ({} given)",
-            args.len()
-        )));
-    }
-    args.get_item(0)
+    one_argument(&format!("socket.{name}"), args, kwargs)
 }
 
 /// The single argument of a `METH_O` function; CPython names it with its
@@ -98,10 +91,19 @@ pub fn single<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    no_keywords(&format!("_socket.{name}"), kwargs)?;
+    one_argument(&format!("_socket.{name}"), args, kwargs)
+}
+
+/// `METH_O`'s checks, the callable named `qualified` in the messages.
+fn one_argument<'py>(
+    qualified: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    no_keywords(qualified, kwargs)?;
     if args.len() != 1 {
         return Err(PyTypeError::new_err(format!(
-            "_socket.{name}() takes exactly one argument ({} given)",
+            "{qualified}() takes exactly one argument ({} given)",
             args.len()
         )));
     }
