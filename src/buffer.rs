@@ -302,6 +302,8 @@ impl<'py> ReadableView<'py> {
                 if v.len == 0 {
                     return &[];
                 }
+                // SAFETY: as above: `len` readable bytes at `buf`, kept by
+                // the exporter for as long as `self` borrows them.
                 unsafe { std::slice::from_raw_parts(v.buf as *const u8, v.len as usize) }
             }
         }

@@ -168,8 +168,11 @@ fn raw_getaddrinfo_max(
     while !cur.is_null() && out.len() < max {
         // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.
         let ai = unsafe { &*cur };
+        // SAFETY: getaddrinfo gives `ai_addrlen` valid bytes at `ai_addr`.
         let addr = unsafe { copy_sockaddr(ai.ai_addr, ai.ai_addrlen) };
         let canonname = (!ai.ai_canonname.is_null()).then(|| {
+            // SAFETY: a non-null ai_canonname is a NUL-terminated string
+            // that lives until freeaddrinfo below.
             unsafe { CStr::from_ptr(ai.ai_canonname) }
                 .to_string_lossy()
                 .into_owned()

@@ -149,6 +149,7 @@ fn pool() -> &'static Pool {
         Err(other) => {
             // SAFETY: `fresh` was never shared; `other` is a leaked pool.
             drop(unsafe { Box::from_raw(fresh) });
+            // SAFETY: `other` is a leaked pool, never freed.
             unsafe { &*other }
         }
     }
