@@ -127,17 +127,17 @@ impl Socket {
         // The module's current `socket`, as Lib/socket.py's accept() names
         // its global: a patched rnet.socket is used here too.
         let cls = module.bind(py).getattr(intern!(py, "socket"))?;
-        // As CPython (bpo-7995): with no default timeout, a connection accepted
-        // on a listener with a timeout is put in blocking mode.
-        let blocking = timeout::default_ns() < 0 && this.has_timeout();
         let registered = SOCKET_CLASS.get(py).is_some_and(|c| c.is(&cls));
         if registered {
             let sock = new_instance(cls.cast::<PyType>()?)?;
-            let kind = this.kind();
-            sock.get()
-                .adopt(conn.into_raw_fd(), this.family(), kind, this.protocol())?;
+            sock.get().adopt(
+                conn.into_raw_fd(),
+                this.family(),
+                this.kind(),
+                this.protocol(),
+            )?;
             // accept4(2) never hands out a non-blocking fd on Linux, so the
-            // blocking rule has nothing left to do.
+            // blocking rule below has nothing left to do here.
             return Ok((sock.into_any(), peer));
         }
         let kwargs = PyDict::new(py);
@@ -148,7 +148,9 @@ impl Socket {
             this.protocol(),
         );
         let sock = cls.call(args, Some(&kwargs))?;
-        if blocking {
+        // As CPython (bpo-7995): with no default timeout, a connection accepted
+        // on a listener with a timeout is put in blocking mode.
+        if timeout::default_ns() < 0 && this.has_timeout() {
             sock.call_method1(intern!(py, "setblocking"), (true,))?;
         }
         Ok((sock, peer))

@@ -123,6 +123,22 @@ fn empty_header() -> libc::mmsghdr {
     unsafe { mem::zeroed() }
 }
 
+/// One header per buffer of `iov`, one datagram each, with room for the
+/// sender's address (`recv_batch` points each header at its name).
+fn receive_headers(iov: &mut [libc::iovec]) -> (Vec<libc::mmsghdr>, Vec<SockAddrStorage>) {
+    let names = iov.iter().map(|_| SockAddrStorage::zeroed()).collect();
+    let hdrs = iov
+        .iter_mut()
+        .map(|v| {
+            let mut hdr = empty_header();
+            hdr.msg_hdr.msg_iov = v;
+            hdr.msg_hdr.msg_iovlen = 1;
+            hdr
+        })
+        .collect();
+    (hdrs, names)
+}
+
 /// One `recvmmsg(2)` into `hdrs`, whose names are `names`; returns how many
 /// messages arrived. `MSG_WAITFORONE`: wait (within the deadline) for the
 /// first datagram, then take only what is already queued.
@@ -355,13 +371,7 @@ impl Socket {
                     iov_len: bufsize,
                 })
                 .collect();
-            let mut names: Vec<SockAddrStorage> =
-                (0..vlen).map(|_| SockAddrStorage::zeroed()).collect();
-            let mut hdrs: Vec<libc::mmsghdr> = (0..vlen).map(|_| empty_header()).collect();
-            for (hdr, v) in hdrs.iter_mut().zip(iov.iter_mut()) {
-                hdr.msg_hdr.msg_iov = v;
-                hdr.msg_hdr.msg_iovlen = 1;
-            }
+            let (mut hdrs, mut names) = receive_headers(&mut iov);
             let n = recv_batch(py, self, &mut hdrs, &mut names, flags.0)?;
             let list = PyList::empty(py);
             let mut senders = Senders::new();
@@ -393,13 +403,7 @@ impl Socket {
             self.nothing_to_do(py)?;
             return Ok(PyList::empty(py));
         }
-        let mut names: Vec<SockAddrStorage> =
-            iov.iter().map(|_| SockAddrStorage::zeroed()).collect();
-        let mut hdrs: Vec<libc::mmsghdr> = iov.iter().map(|_| empty_header()).collect();
-        for (hdr, v) in hdrs.iter_mut().zip(iov.iter_mut()) {
-            hdr.msg_hdr.msg_iov = v;
-            hdr.msg_hdr.msg_iovlen = 1;
-        }
+        let (mut hdrs, mut names) = receive_headers(&mut iov);
         let n = recv_batch(py, self, &mut hdrs, &mut names, flags.0)?;
         let list = PyList::empty(py);
         let mut senders = Senders::new();

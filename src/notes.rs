@@ -17,11 +17,15 @@ use crate::sys::syscall;
 
 static NOTES: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
+/// `rnet._notes`, imported once, when the first note is due.
+fn notes_module(py: Python<'_>) -> PyResult<&Py<PyModule>> {
+    NOTES.get_or_try_init(py, || py.import("rnet._notes").map(|m| m.unbind()))
+}
+
 /// Calls `rnet._notes.<hook>(exc, *args)`, which adds the note (or not, when
 /// notes are off). A failure to add a note never replaces the real error.
 pub fn add<'py>(py: Python<'py>, err: PyErr, hook: &str, args: &[Bound<'py, PyAny>]) -> PyErr {
-    let module = NOTES.get_or_try_init(py, || py.import("rnet._notes").map(|m| m.unbind()));
-    if let Ok(module) = module {
+    if let Ok(module) = notes_module(py) {
         let mut all = vec![err.value(py).clone().into_any()];
         all.extend(args.iter().cloned());
         if let Ok(args) = PyTuple::new(py, all) {
@@ -42,8 +46,7 @@ pub fn method<'py>(
     args: &Bound<'py, PyTuple>,
     call: Option<&str>,
 ) -> PyErr {
-    let module = NOTES.get_or_try_init(py, || py.import("rnet._notes").map(|m| m.unbind()));
-    if let Ok(module) = module {
+    if let Ok(module) = notes_module(py) {
         let exc = err.value(py).clone().into_any();
         let _ = match call {
             Some(call) => module.bind(py).call_method1(hook, (sock, args, exc, call)),

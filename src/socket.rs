@@ -296,22 +296,15 @@ impl Socket {
             let address = args::method_single("connect", args, kwargs)?;
             match Socket::connect_impl(slf, &address, "connect")? {
                 0 => Ok(()),
+                // connect(2) on the -1 of a socket this program closed.
+                libc::EBADF if slf.get().fd.fileno() == -1 => {
+                    Err(notes::closed(error::os_error(libc::EBADF)))
+                }
                 errno => Err(error::os_error(errno)),
             }
         };
-        connected().map_err(|err| {
-            let closed = slf.get().fd.fileno() == -1;
-            if closed
-                && err
-                    .value(py)
-                    .getattr("errno")
-                    .is_ok_and(|e| e.eq(libc::EBADF).unwrap_or(false))
-            {
-                notes::closed(err)
-            } else {
-                notes::method(py, err, "connect", slf.as_any(), args, None)
-            }
-        })
+        // _notes.connect has no note for EBADF, so a closed socket gets one.
+        connected().map_err(|err| notes::method(py, err, "connect", slf.as_any(), args, None))
     }
 
     /// connect_ex(address) -> errno
