@@ -283,6 +283,18 @@ def test_getaddrinfo_keywords(kwargs):
     same(call("getaddrinfo", **kwargs))
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m: m.getaddrinfo("127.0.0.1", 80, None, m.SOCK_STREAM),
+        lambda m: m.getaddrinfo("127.0.0.1", 80, flags=None),
+        lambda m: m.getaddrinfo("127.0.0.1", 80, type=None),
+    ],
+)
+def test_getaddrinfo_argument_types(call):
+    same(call)
+
+
 def test_getaddrinfo_duplicate_keyword():
     same(call("getaddrinfo", "x", 1, host="y"))
 

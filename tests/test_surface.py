@@ -121,3 +121,16 @@ def test_functions_are_documented():
             assert obj.__doc__ and obj.__doc__.strip(), name
     for name in ("recv", "send", "sendall", "accept", "connect", "bind", "makefile"):
         assert getattr(rnet.socket, name).__doc__, name
+
+
+def test_names_used_by_rnet_module_exist():
+    for name in (
+        "socketpair",
+        "fromfd",
+        "create_connection",
+        "create_server",
+        "send_fds",
+        "recv_fds",
+        "has_dualstack_ipv6",
+    ):
+        assert callable(getattr(rnet, name)), name

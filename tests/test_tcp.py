@@ -550,3 +550,73 @@ def test_send_after_a_timed_out_sendall_times_out():
             return client.send(bytes(1 << 20))
 
     assert same(body)[1] == "TimeoutError"
+
+
+# --- connecting, timeouts on fds made blocking, SOCK_NONBLOCK with a fileno ---
+
+
+def test_connect_ex_nonblocking_in_progress(mod):
+    with mod.socket() as server, mod.socket() as client:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        client.setblocking(False)
+        err = client.connect_ex(server.getsockname())
+        assert err in (0, errno.EINPROGRESS)
+
+
+@pytest.mark.parametrize("timeout", [1e-9, 1e-6])
+def test_tiny_timeouts_still_connect_on_loopback(timeout):
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        address = server.getsockname()
+
+        def body(mod):
+            with mod.socket() as s:
+                s.settimeout(timeout)
+                s.connect(address)
+                conn, _ = server.accept()
+                conn.close()
+                return "connected"
+
+        def via_create_connection(mod):
+            with mod.create_connection(address, timeout=timeout):
+                conn, _ = server.accept()
+                conn.close()
+                return "connected"
+
+        assert same(body) == ("ok", "connected")
+        assert same(via_create_connection) == ("ok", "connected")
+
+
+def test_timeout_holds_when_a_dup_made_the_fd_blocking():
+    def body(mod):
+        a, b = mod.socketpair()
+        with a, b:
+            b.settimeout(0.2)
+            twin = b.dup()
+            twin.settimeout(None)  # O_NONBLOCK is shared: b's fd blocks now
+            twin.close()
+            return b.recv(10)
+
+    assert same(body)[1] == "TimeoutError"
+
+
+def test_accept_timeout_holds_on_a_blocking_fd():
+    def body(mod):
+        with mod.socket() as listener:
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            listener.settimeout(0.2)
+            os.set_blocking(listener.fileno(), True)
+            return listener.accept()
+
+    assert same(body)[1] == "TimeoutError"
+
+
+def test_sock_nonblock_with_fileno_leaves_the_fd_alone():
+    def body(mod):
+        raw = socket.socket()
+        fd = raw.detach()
+        with mod.socket(socket.AF_INET, socket.SOCK_STREAM | socket.SOCK_NONBLOCK, 0, fd) as s:
+            return s.gettimeout(), os.get_blocking(fd)
+
+    assert same(body) == ("ok", (0.0, True))

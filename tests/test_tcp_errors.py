@@ -163,3 +163,90 @@ def test_connection_refused():
             "ok",
             errno.ECONNREFUSED,
         )
+
+
+@pytest.mark.parametrize("kind", [socket.SOCK_STREAM, socket.SOCK_DGRAM])
+def test_sendall_of_nothing_on_an_unconnected_socket_fails(kind):
+    def body(mod):
+        with mod.socket(socket.AF_INET, kind) as s:
+            return s.sendall(b"")
+
+    assert same(body)[0] == "raise"
+
+
+def test_connect_ex_on_a_closed_socket_returns_ebadf():
+    def body(mod):
+        s = mod.socket()
+        s.close()
+        return s.connect_ex(("127.0.0.1", 9))
+
+    assert same(body) == ("ok", 9)
+
+
+CLOSED_CALLS = [
+    lambda s: s.send("x"),
+    lambda s: s.sendall("x"),
+    lambda s: s.sendto(b"x", "bad"),
+    lambda s: s.recvfrom_into(b"x"),
+    lambda s: s.recvfrom_into(bytearray(1), 5),
+    lambda s: s.connect("bad"),
+    lambda s: s.connect_ex("bad"),
+    lambda s: s.bind("bad"),
+    lambda s: s.bind(("127.0.0.1", 70000)),
+    lambda s: s.setsockopt(1, 2, "x"),
+    lambda s: s.getsockopt(1, 2, 2000),
+    lambda s: s.sendmsg(1),
+    lambda s: s.sendmsg(["x"]),
+]
+
+
+@pytest.mark.parametrize("call", CLOSED_CALLS)
+def test_bad_arguments_win_over_a_closed_socket(call):
+    def body(mod):
+        s = mod.socket()
+        s.close()
+        return call(s)
+
+    same(body)
+
+
+@pytest.mark.parametrize("value", [None, b"", [], 0.5, "x", 2**70, True, 0])
+def test_setblocking_takes_an_int(value):
+    def body(mod):
+        with mod.socket() as s:
+            s.setblocking(value)
+            return s.getblocking()
+
+    same(body)
+
+
+@pytest.mark.parametrize("args", [(None,), ("1",), (2**40,), (1, 2)])
+def test_listen_arguments(args):
+    def body(mod):
+        with mod.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.listen(*args)
+
+    same(body)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, m: s.recv(1, 2**31),
+        lambda s, m: s.send(b"x", 2**40),
+        lambda s, m: s.listen(2**31),
+        lambda s, m: s.shutdown(2**31),
+        lambda s, m: m.socket(2**40),
+        lambda s, m: s.recv(2**63),
+        lambda s, m: s.recv_into(bytearray(1), 2**63),
+        lambda s, m: s.getsockopt(2**31, 1),
+        lambda s, m: s.sendto(b"x", 2**31, ("127.0.0.1", 9)),
+    ],
+)
+def test_integer_overflow_messages(call):
+    def body(mod):
+        with mod.socket() as s:
+            return call(s, mod)
+
+    assert same(body)[1] == "OverflowError"

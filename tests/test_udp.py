@@ -635,3 +635,26 @@ def test_sigint_interrupts_blocked_recvfrom(module, timeout):
         proc.send_signal(signal.SIGINT)
         code, out, err = proc.finish(timeout=10)
     assert (code, out, err) == (0, "blocking\nKeyboardInterrupt\n", "")
+
+
+def test_sendall_of_nothing_still_sends_a_datagram():
+    def body(mod):
+        rx = udp(mod, timeout=2)
+        tx = mod.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        tx.connect(rx.getsockname())
+        with rx, tx:
+            tx.sendall(b"")
+            return rx.recvfrom(10)[0]
+
+    assert same(body) == ("ok", b"")
+
+
+def test_recv_with_msg_trunc_reports_the_datagram_length():
+    def body(mod):
+        a, b = mod.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        with a, b:
+            a.send(b"hello")
+            data = b.recv(2, socket.MSG_TRUNC)
+            return len(data), data[:2]
+
+    assert same(body) == ("ok", (5, b"he"))
