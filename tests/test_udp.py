@@ -391,18 +391,6 @@ INT_OPTIONS = [
     ("AF_INET6", "IPPROTO_IPV6", "IPV6_UNICAST_HOPS", 9),
 ]
 
-OPTION_NAMES = sorted(
-    {n for row in INT_OPTIONS for n in row[:3] if not n.startswith("AF_")}
-    | {"IP_MULTICAST_IF", "IP_ADD_MEMBERSHIP", "IP_DROP_MEMBERSHIP"}
-    | {"IPV6_JOIN_GROUP", "IPV6_LEAVE_GROUP", "INADDR_ANY", "INADDR_BROADCAST"}
-    | {"MSG_PEEK", "MSG_DONTWAIT", "SOCK_DGRAM", "IPPROTO_UDP"}
-)
-
-
-@pytest.mark.parametrize("name", OPTION_NAMES)
-def test_constant_has_the_stdlib_value(name):
-    assert getattr(rnet, name) == getattr(socket, name)
-
 
 @pytest.mark.parametrize("family, level, option, value", INT_OPTIONS, ids=str)
 @pytest.mark.parametrize("form", ["int", "bytes"])
