@@ -41,18 +41,10 @@ diagram of the traced processes. From a program: ``settrace()`` /
 import socket as _std
 from errno import EAGAIN, EBADF, EWOULDBLOCK
 
-from . import _rnet
+from . import _compose, _names, _rnet
+from ._compose import *  # noqa: F403  (its __all__: socketpair, create_connection, ...)
 from ._compose import (
     _GLOBAL_DEFAULT_TIMEOUT as _GLOBAL_DEFAULT_TIMEOUT,  # used by http.client and others
-)
-from ._compose import (
-    create_connection,
-    create_server,
-    fromfd,
-    has_dualstack_ipv6,
-    recv_fds,
-    send_fds,
-    socketpair,
 )
 from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the stdlib's)
 from ._rnet import __version__ as __version__
@@ -60,39 +52,9 @@ from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
 from ._trace import gettrace, settrace, tracing  # noqa: F401  (not the stdlib's: not in __all__)
 
-# --- lookups and conversions (src/names.rs, src/convert.rs) ---
-# isort: split
-# Re-exported through _LOOKUP_NAMES, which ruff cannot see into.
-from ._names import getaddrinfo, getfqdn  # noqa: F401
-from ._rnet import (  # noqa: F401
-    CMSG_LEN,
-    CMSG_SPACE,
-    close,
-    dup,
-    gethostbyaddr,
-    gethostbyname,
-    gethostbyname_ex,
-    gethostname,
-    getnameinfo,
-    getprotobyname,
-    getservbyname,
-    getservbyport,
-    has_ipv6,
-    htonl,
-    htons,
-    if_indextoname,
-    if_nameindex,
-    if_nametoindex,
-    inet_aton,
-    inet_ntoa,
-    inet_ntop,
-    inet_pton,
-    ntohl,
-    ntohs,
-    sethostname,
-)
-
-_LOOKUP_NAMES: list[str] = [
+# The lookups and conversions, each named once: from here they are set on the
+# module, listed in __all__, and (the lookups) traced by settrace().
+_LOOKUPS = (
     "gethostname",
     "sethostname",
     "gethostbyname",
@@ -104,6 +66,8 @@ _LOOKUP_NAMES: list[str] = [
     "getservbyname",
     "getservbyport",
     "getprotobyname",
+)
+_CONVERSIONS = (
     "inet_aton",
     "inet_ntoa",
     "inet_pton",
@@ -120,8 +84,12 @@ _LOOKUP_NAMES: list[str] = [
     "close",
     "dup",
     "has_ipv6",
-]
-# --- end lookups and conversions ---
+)
+# The core's (src/names.rs, src/convert.rs), but for the lookups Lib/socket.py
+# writes in Python, which rnet does too (_names.py).
+globals().update(
+    {n: getattr(_names if n in _names.__all__ else _rnet, n) for n in (*_LOOKUPS, *_CONVERSIONS)}
+)
 
 # The stdlib's own classes, not look-alikes (as trio does).
 SocketIO = _std.SocketIO
@@ -168,13 +136,8 @@ __all__ = [
     "AddressInfo",
     "getdefaulttimeout",
     "setdefaulttimeout",
-    "socketpair",
-    "fromfd",
-    "create_connection",
-    "create_server",
-    "has_dualstack_ipv6",
-    "send_fds",
-    "recv_fds",
-    *_LOOKUP_NAMES,
+    *_compose.__all__,
+    *_LOOKUPS,
+    *_CONVERSIONS,
     *_CONSTANTS,
 ]

@@ -47,22 +47,8 @@ _local = threading.local()
 _saved = {}  # (owner, name) -> original attribute, or _MISSING; non-empty while installed
 _MISSING = object()
 
-# The module-level functions traced: lookups, and those that make sockets from fds.
-_MODULE_FUNCTIONS = (
-    "gethostname",
-    "sethostname",
-    "gethostbyname",
-    "gethostbyname_ex",
-    "gethostbyaddr",
-    "getfqdn",
-    "getaddrinfo",
-    "getnameinfo",
-    "getservbyname",
-    "getservbyport",
-    "getprotobyname",
-    "socketpair",
-    "fromfd",
-)
+# Traced besides the lookups (rnet._LOOKUPS): the functions that make sockets from fds.
+_FD_FUNCTIONS = ("socketpair", "fromfd")
 # Calls that may give the socket its first or a new address.
 _READDRESS = {"socket", "bind", "listen", "connect", "connect_ex", "sendto", "sendmsg", "sendmmsg"}
 _QUIET = {"__repr__"}  # run untraced, so repr() in a program adds no events
@@ -779,7 +765,7 @@ def _targets():
     for name in ("get_inheritable", "set_inheritable"):
         out.append((socket, name, _method))
     out.append((socket, "__del__", lambda _n, orig: _delete(orig)))
-    for name in _MODULE_FUNCTIONS:
+    for name in (*rnet._LOOKUPS, *_FD_FUNCTIONS):
         out.append((rnet, name, _function))
     return out
 
