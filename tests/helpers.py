@@ -47,6 +47,16 @@ def hosts_file_names(path="/etc/hosts"):
 LOCAL_NAME = os.uname().nodename if os.uname().nodename in hosts_file_names() else "localhost"
 
 
+def fill_send_buffer(sock):
+    """Fill ``sock``'s send buffer (leaving it non-blocking) so that the next send waits."""
+    sock.setblocking(False)
+    try:
+        while True:
+            sock.send(b"f" * 65536)
+    except BlockingIOError:
+        pass
+
+
 def free_port(host="127.0.0.1", family=socket.AF_INET):
     """A TCP port on ``host`` that was free a moment ago (bound to port 0, then closed).
 

@@ -20,19 +20,11 @@ import pytest
 
 import rnet
 
+from helpers import fill_send_buffer
+
 ROUNDS = int(os.environ.get("RNET_RACE_ROUNDS", "1000"))
 BLOCKING_ROUNDS = max(1, ROUNDS // 5)
 WAIT = 5.0
-
-
-def fill(sock):
-    """Fill ``sock``'s send buffer so that the next send waits."""
-    sock.setblocking(False)
-    try:
-        while True:
-            sock.send(b"f" * 65536)
-    except BlockingIOError:
-        pass
 
 
 def drain(sock):
@@ -52,19 +44,16 @@ def nothing_queued(sock):
     return data == b""
 
 
-def stream_round(call, writing, timeout):
-    """One round on a socketpair; returns the call's outcome."""
-    a, b = rnet.socketpair()
-    if writing:
-        fill(a)
-    a.settimeout(timeout)
+def close_while_waiting(sock, call):
+    """Start ``call(sock)`` on a thread and close ``sock`` as it begins to wait;
+    return the thread and the list its outcome goes to."""
     started = threading.Event()
     result = []
 
     def worker():
         started.set()
         try:
-            result.append(("ok", call(a)))
+            result.append(("ok", call(sock)))
         except OSError as exc:
             result.append(("error", exc.errno))
 
@@ -72,7 +61,17 @@ def stream_round(call, writing, timeout):
     thread.start()
     started.wait(WAIT)
     time.sleep(0.0002)
-    a.close()
+    sock.close()
+    return thread, result
+
+
+def stream_round(call, writing, timeout):
+    """One round on a socketpair; returns the call's outcome."""
+    a, b = rnet.socketpair()
+    if writing:
+        fill_send_buffer(a)
+    a.settimeout(timeout)
+    thread, result = close_while_waiting(a, call)
     x, y = rnet.socketpair()  # takes a's old fd number if it was given back
     try:
         y.send(b"for x only")
@@ -137,21 +136,7 @@ def test_accept_racing_close_never_takes_another_listeners_connection():
         a.listen()
         a.settimeout(WAIT)
         address = a.getsockname()
-        started = threading.Event()
-        result = []
-
-        def worker(a=a, started=started, result=result):
-            started.set()
-            try:
-                result.append(("ok", a.accept()))
-            except OSError as exc:
-                result.append(("error", exc.errno))
-
-        thread = threading.Thread(target=worker)
-        thread.start()
-        started.wait(WAIT)
-        time.sleep(0.0002)
-        a.close()
+        thread, result = close_while_waiting(a, lambda s: s.accept())
         x = rnet.socket()  # takes a's old fd number if it was given back
         x.bind(("127.0.0.1", 0))
         x.listen()

@@ -24,6 +24,19 @@ def server_env(port, **extra):
     return {"RNET_HOST": "127.0.0.1", "RNET_PORT": port, **extra}
 
 
+def serve_one(server, port, client_args, *, typed=None, client_env=None, **server_extra):
+    """Run example ``server`` on ``port`` and, once it waits for a connection,
+    the client ``client_args`` (typing ``typed``; finding the port in RNET_PORT
+    unless ``client_env`` says otherwise); return the client's CompletedProcess
+    and the server's ``(rc, out, err)``."""
+    if client_env is None:
+        client_env = {"RNET_PORT": port}
+    with Process([EXAMPLES / server], env=server_env(port, **server_extra)) as proc:
+        proc.wait_for_line("server waits for connection")
+        client = run_python(client_args, input=typed, env=client_env)
+        return client, proc.finish()
+
+
 def assert_accepted_line(line, server_port):
     """``line`` is the lecture's accept line, naming a client port other than the server's."""
     match = ACCEPTED.fullmatch(line)
@@ -38,12 +51,12 @@ def assert_accepted_line(line, server_port):
 @pytest.mark.parametrize("message", ["hello there!", "a longer message, still under 80 bytes"])
 def test_tcp_server_and_client(message):
     port = free_port()
-    with Process([EXAMPLES / "tcp_server.py"], env=server_env(port)) as server:
-        server.wait_for_line("server waits for connection")
-        client = run_python(
-            [EXAMPLES / "tcp_client.py"], input=message + "\n", env={"RNET_PORT": port}
-        )
-        rc, out, err = server.finish()
+    client, (rc, out, err) = serve_one(
+        "tcp_server.py",
+        port,
+        [EXAMPLES / "tcp_client.py"],
+        typed=message + "\n",
+    )
 
     assert client.returncode == 0, client.stderr
     assert client.stdout == f"Give message : client received  {message.encode()!r}\n"
@@ -61,10 +74,12 @@ def test_tcp_server_and_client(message):
 def test_tcp_server_prints_the_lecture_text():
     # The exact lecture transcript for the lecture's message, spaces included.
     port = free_port()
-    with Process([EXAMPLES / "tcp_server.py"], env=server_env(port)) as server:
-        server.wait_for_line("server waits for connection")
-        run_python([EXAMPLES / "tcp_client.py"], input="hello there!\n", env={"RNET_PORT": port})
-        rc, out, _ = server.finish()
+    _, (rc, out, _) = serve_one(
+        "tcp_server.py",
+        port,
+        [EXAMPLES / "tcp_client.py"],
+        typed="hello there!\n",
+    )
     assert rc == 0
     client_port = ACCEPTED.search(out)[1]
     assert out == (
@@ -101,10 +116,13 @@ def test_line_protocol(student, expected_id, expected_name):
     port = free_port()
     requests = ["id", "name", "ID", "hello", "id"]
     answers = [expected_id, expected_name, b"ERROR", b"ERROR", expected_id]
-    with Process([EXAMPLES / "line_server.py"], env=server_env(port, **student)) as server:
-        server.wait_for_line("server waits for connection")
-        client = run_python([EXAMPLES / "line_client.py", "localhost", port, *requests])
-        rc, out, err = server.finish()
+    client, (rc, out, err) = serve_one(
+        "line_server.py",
+        port,
+        [EXAMPLES / "line_client.py", "localhost", port, *requests],
+        client_env={},  # the port only on the command line
+        **student,
+    )
 
     assert client.returncode == 0, client.stderr
     assert client.stdout.splitlines() == [
@@ -124,10 +142,7 @@ def test_line_protocol(student, expected_id, expected_name):
 
 def test_line_client_default_requests():
     port = free_port()
-    with Process([EXAMPLES / "line_server.py"], env=server_env(port)) as server:
-        server.wait_for_line("server waits for connection")
-        client = run_python([EXAMPLES / "line_client.py"], env={"RNET_PORT": port})
-        rc, _, err = server.finish()
+    client, (rc, _, err) = serve_one("line_server.py", port, [EXAMPLES / "line_client.py"])
     assert rc == 0, err
     assert client.stdout.splitlines() == [
         "client sent  id  and received  b'123456789\\r\\n'",
@@ -179,12 +194,12 @@ def test_line_server_reassembles_split_and_joined_requests():
 )
 def test_password_dialogue(typed, verdict):
     port = free_port()
-    with Process([EXAMPLES / "password_server.py"], env=server_env(port)) as server:
-        server.wait_for_line("server waits for connection")
-        client = run_python(
-            [EXAMPLES / "password_client.py"], input=typed + "\n", env={"RNET_PORT": port}
-        )
-        rc, out, err = server.finish()
+    client, (rc, out, err) = serve_one(
+        "password_server.py",
+        port,
+        [EXAMPLES / "password_client.py"],
+        typed=typed + "\n",
+    )
 
     assert client.returncode == 0, client.stderr
     assert client.stdout == f"Give password : {verdict}\n"
@@ -197,13 +212,13 @@ def test_password_dialogue(typed, verdict):
 
 def test_password_is_configurable():
     port = free_port()
-    env = server_env(port, RNET_PASSWORD="swordfish")
-    with Process([EXAMPLES / "password_server.py"], env=env) as server:
-        server.wait_for_line("server waits for connection")
-        client = run_python(
-            [EXAMPLES / "password_client.py"], input="swordfish\n", env={"RNET_PORT": port}
-        )
-        rc, _, err = server.finish()
+    client, (rc, _, err) = serve_one(
+        "password_server.py",
+        port,
+        [EXAMPLES / "password_client.py"],
+        typed="swordfish\n",
+        RNET_PASSWORD="swordfish",
+    )
     assert rc == 0, err
     assert client.stdout == "Give password : access granted\n"
 

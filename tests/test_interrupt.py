@@ -6,6 +6,7 @@ then sends the signal. Both of rnet's waits are covered: the blocking system
 call (no timeout) and the poll() of a socket with a timeout.
 """
 
+import contextlib
 import signal
 import socket
 import time
@@ -122,24 +123,25 @@ def write_script(tmp_path, template, timeout):
     return path
 
 
-def interrupt(script):
-    """Run ``script`` until it is blocked, SIGINT it; return ``(returncode, stderr)``."""
+def interrupt(script, line):
+    """Run ``script`` until it is blocked, SIGINT it; check that it ended by an
+    uncaught KeyboardInterrupt raised at ``line``; return its stderr."""
     with Process([script]) as proc:
         proc.wait_for_line("ready")
         time.sleep(SETTLE)
         assert proc.popen.poll() is None, proc.stderr  # still blocked, not finished
         proc.send_signal(signal.SIGINT)
         rc, _, err = proc.finish(timeout=EXIT_BOUND)
-    return rc, err
+    # An uncaught KeyboardInterrupt ends Python by SIGINT itself.
+    assert rc == -signal.SIGINT, err
+    assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
+    assert line in err
+    return err
 
 
 @TIMEOUTS
 def test_sigint_interrupts_accept(tmp_path, timeout):
-    rc, err = interrupt(write_script(tmp_path, ACCEPT, timeout))
-    # An uncaught KeyboardInterrupt ends Python by SIGINT itself.
-    assert rc == -signal.SIGINT, err
-    assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
-    assert "listener.accept()" in err
+    err = interrupt(write_script(tmp_path, ACCEPT, timeout), "listener.accept()")
     assert "Traceback (most recent call last)" in err
 
 
@@ -150,42 +152,45 @@ def test_sigint_interrupts_accept(tmp_path, timeout):
     ids=["connect", "sendall"],
 )
 def test_sigint_interrupts_connect_and_sendall(tmp_path, timeout, template, line):
-    rc, err = interrupt(write_script(tmp_path, template, timeout))
-    assert rc == -signal.SIGINT, err
-    assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
-    assert line in err
+    interrupt(write_script(tmp_path, template, timeout), line)
 
 
 @TIMEOUTS
 def test_sigint_interrupts_recv(tmp_path, timeout):
-    rc, err = interrupt(write_script(tmp_path, RECV, timeout))
-    assert rc == -signal.SIGINT, err
-    assert err.rstrip().splitlines()[-1] == "KeyboardInterrupt"
-    assert "conn.recv(80)" in err
+    err = interrupt(write_script(tmp_path, RECV, timeout), "conn.recv(80)")
     assert "Traceback (most recent call last)" in err
 
 
-@TIMEOUTS
-def test_signal_handler_runs_and_recv_continues(tmp_path, timeout):
-    # The handler runs while recv() is blocked; recv() then resumes and returns
-    # the data sent only after the handler has run.
+@contextlib.contextmanager
+def signalled_in_recv(tmp_path, timeout, handler_does):
+    """HANDLER's program blocked in recv() on a connection of ours, sent SIGUSR1
+    (its handler then returns or raises, as ``handler_does`` says): yields
+    ``(proc, conn)``."""
     script = write_script(tmp_path, HANDLER, timeout)
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
         listener.settimeout(EXIT_BOUND)
         port = listener.getsockname()[1]
-        with Process([script, port, "return"]) as proc:
+        with Process([script, port, handler_does]) as proc:
             conn, _ = listener.accept()
             with conn:
                 proc.wait_for_line("ready")
                 time.sleep(SETTLE)
                 proc.send_signal(signal.SIGUSR1)
-                proc.wait_for_line("handler ran", timeout=EXIT_BOUND)
-                time.sleep(SETTLE)
-                assert proc.popen.poll() is None, proc.stderr  # recv() still waiting
-                conn.sendall(b"late data")
-                rc, out, err = proc.finish(timeout=EXIT_BOUND)
+                yield proc, conn
+
+
+@TIMEOUTS
+def test_signal_handler_runs_and_recv_continues(tmp_path, timeout):
+    # The handler runs while recv() is blocked; recv() then resumes and returns
+    # the data sent only after the handler has run.
+    with signalled_in_recv(tmp_path, timeout, "return") as (proc, conn):
+        proc.wait_for_line("handler ran", timeout=EXIT_BOUND)
+        time.sleep(SETTLE)
+        assert proc.popen.poll() is None, proc.stderr  # recv() still waiting
+        conn.sendall(b"late data")
+        rc, out, err = proc.finish(timeout=EXIT_BOUND)
     assert rc == 0, err
     assert err == ""
     assert out.splitlines() == ["ready", "handler ran", "recv returned b'late data'"]
@@ -194,19 +199,8 @@ def test_signal_handler_runs_and_recv_continues(tmp_path, timeout):
 @TIMEOUTS
 def test_exception_from_signal_handler_ends_recv(tmp_path, timeout):
     # PEP 475: when the handler raises, recv() is not retried; the exception propagates.
-    script = write_script(tmp_path, HANDLER, timeout)
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(1)
-        listener.settimeout(EXIT_BOUND)
-        port = listener.getsockname()[1]
-        with Process([script, port, "raise"]) as proc:
-            conn, _ = listener.accept()
-            with conn:
-                proc.wait_for_line("ready")
-                time.sleep(SETTLE)
-                proc.send_signal(signal.SIGUSR1)
-                rc, out, err = proc.finish(timeout=EXIT_BOUND)
+    with signalled_in_recv(tmp_path, timeout, "raise") as (proc, _conn):
+        rc, out, err = proc.finish(timeout=EXIT_BOUND)
     assert rc == 1, err
     assert out.splitlines() == ["ready", "handler ran"]
     assert err.rstrip().splitlines()[-1] == "RuntimeError: raised by the handler"

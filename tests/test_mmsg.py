@@ -20,7 +20,7 @@ import pytest
 import rnet
 
 from diff import outcome
-from helpers import EXAMPLES, LOCAL_NAME, Process, run_python
+from helpers import EXAMPLES, LOCAL_NAME, Process, fill_send_buffer, run_python
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux calls")
 
@@ -321,12 +321,7 @@ def test_bad_ipv6_address_raises_what_sendto_raises(address):
 def full_pair(mod, timeout):
     """A stream socketpair whose first socket's send buffer is full."""
     a, b = mod.socketpair()
-    a.setblocking(False)
-    try:
-        while True:
-            a.send(b"f" * 65536)
-    except BlockingIOError:
-        pass
+    fill_send_buffer(a)
     a.settimeout(timeout)
     return a, b
 
