@@ -21,11 +21,15 @@ import importlib.util
 import multiprocessing
 import os
 import platform
+import shutil
 import statistics
 import struct
+import subprocess
 import sys
+import tempfile
 import time
 import traceback
+from pathlib import Path
 
 HOST = "127.0.0.1"
 MODULES = ("socket", "rnet")  # the stdlib first; the order alternates per repetition
@@ -473,12 +477,58 @@ def run_once(ctx, workload, module, cfg):
             conn.close()
 
 
+# The same loops in C (bench/sockets_floor.c): the rate no binding can exceed.
+FLOOR_WORKLOADS = ("pingpong", "small_send", "udp")
+
+
+def build_floor(tmp):
+    """Compile bench/sockets_floor.c into tmp; None without a C compiler."""
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        return None
+    exe = os.path.join(tmp, "sockets_floor")
+    source = Path(__file__).with_name("sockets_floor.c")
+    subprocess.run([cc, "-O2", "-o", exe, str(source)], check=True, timeout=60)
+    return exe
+
+
+def run_floor(exe, workload, seconds, pin):
+    """One run of the C loop, client and server on the CPUs given (or free)."""
+
+    def confine():
+        if pin:
+            os.sched_setaffinity(0, set(pin))
+
+    out = subprocess.run(
+        [exe, workload, str(seconds)],
+        capture_output=True,
+        text=True,
+        timeout=START_TIMEOUT + seconds + GRACE,
+        preexec_fn=confine,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise BenchError(f"C floor {workload}: {out.stderr.strip()}")
+    return float(out.stdout)
+
+
 def _fmt(value):
     if value is None:
         return "fail"
     if value >= 100:
         return f"{value:,.0f}"
     return f"{value:,.1f}"
+
+
+def _ratio(value, std, higher):
+    """Oriented so that > 1 means faster than the stdlib."""
+    if not (std and value):
+        return None
+    return value / std if higher else std / value
+
+
+def _r(ratio):
+    return "n/a" if ratio is None else f"{ratio:.2f}"
 
 
 def _spread(values):
@@ -516,6 +566,12 @@ def main(argv=None):
         help="CPU affinity of client and server: both on one CPU (default, steadiest), "
         "one CPU each, or left to the scheduler",
     )
+    parser.add_argument(
+        "--floor",
+        action="store_true",
+        help="also run the C loop of pingpong, small_send and udp (needs cc): "
+        "C/stdlib is the most any binding can gain",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every repetition")
     args = parser.parse_args(argv)
 
@@ -550,15 +606,23 @@ def main(argv=None):
 
     rows = []
     t_start = time.perf_counter()
+    tmp = tempfile.TemporaryDirectory()
+    floor = build_floor(tmp.name) if args.floor else None
+    if args.floor and floor is None:
+        print("(no C compiler: --floor skipped)")
     for name in names:
         spec_w = WORKLOADS[name]
         cfg = dict(spec_w["cfg"], seconds=seconds, cpus=pin)
-        results = {m: [] for m in MODULES}
+        modules = MODULES + (("C",) if floor and name in FLOOR_WORKLOADS else ())
+        results = {m: [] for m in modules}
         for rep in range(reps):
-            order = MODULES if rep % 2 == 0 else MODULES[::-1]
+            order = modules if rep % 2 == 0 else modules[::-1]
             for module in order:
                 try:
-                    value = run_once(ctx, name, module, cfg)
+                    if module == "C":
+                        value = run_floor(floor, name, seconds, pin)
+                    else:
+                        value = run_once(ctx, name, module, cfg)
                 except BenchError as exc:
                     print(f"  {name} [{module}] rep {rep + 1} FAILED: {exc}", file=sys.stderr)
                     continue
@@ -573,27 +637,45 @@ def main(argv=None):
             pick = statistics.median
         std = pick(results["socket"]) if results["socket"] else None
         rn = pick(results["rnet"]) if results["rnet"] else None
-        if std and rn:
-            ratio = rn / std if spec_w["higher"] else std / rn
-        else:
-            ratio = None
-        rows.append((spec_w["label"], std, rn, ratio, spec_w["unit"], _spread(results.values())))
+        c = pick(results["C"]) if results.get("C") else None
+
+        rows.append(
+            (
+                spec_w["label"],
+                std,
+                rn,
+                _ratio(rn, std, spec_w["higher"]),
+                spec_w["unit"],
+                _spread([results["socket"], results["rnet"]]),
+                c,
+                _ratio(c, std, spec_w["higher"]),
+            )
+        )
+    tmp.cleanup()
     if not args.verbose:
         print(file=sys.stderr)
 
     header = ("workload", "stdlib", "rnet", "ratio", "unit", "spread")
+    if floor:
+        header += ("C", "C/std")
     w0 = max(len(header[0]), *(len(r[0]) for r in rows))
     line = f"{{:<{w0}}} | {{:>12}} | {{:>12}} | {{:>6}} | {{:<14}} | {{:>6}}"
+    if floor:
+        line += " | {:>12} | {:>6}"
     print(line.format(*header))
     print("-" * len(line.format(*header)))
-    for label, std, rn, ratio, unit, spread in rows:
-        r = "n/a" if ratio is None else f"{ratio:.2f}"
-        print(line.format(label, _fmt(std), _fmt(rn), r, unit, f"{spread:.0f}%"))
+    for label, std, rn, ratio, unit, spread, c, c_ratio in rows:
+        cells = [label, _fmt(std), _fmt(rn), _r(ratio), unit, f"{spread:.0f}%"]
+        if floor:
+            cells += ["" if c is None else _fmt(c), "" if c is None else _r(c_ratio)]
+        print(line.format(*cells))
     print()
     print(
         "spread: largest (max - min) / median over one module's repetitions; "
         "ratios within it are noise."
     )
+    if floor:
+        print("C/std: the C loop against the stdlib, the ceiling of any binding's ratio.")
     print(f"total time {time.perf_counter() - t_start:.0f} s")
     return 0
 

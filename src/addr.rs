@@ -302,7 +302,9 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         return Ok(py.None().into_bound(py));
     }
     if let Some(a) = addr.as_socket_ipv4() {
-        return (a.ip().to_string(), a.port())
+        let mut text = [0u8; 15];
+        let host = ipv4_text(a.ip().octets(), &mut text);
+        return (PyString::new(py, host), a.port())
             .into_pyobject(py)
             .map(|t| t.into_any());
     }
@@ -331,6 +333,30 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         .map(|t| t.into_any())
 }
 
+/// Dotted-quad text, as inet_ntop writes it, without the formatting
+/// machinery: every recvfrom/accept/getpeername of IPv4 returns one.
+fn ipv4_text(octets: [u8; 4], out: &mut [u8; 15]) -> &str {
+    let mut len = 0;
+    for (i, octet) in octets.into_iter().enumerate() {
+        if i > 0 {
+            out[len] = b'.';
+            len += 1;
+        }
+        if octet >= 100 {
+            out[len] = b'0' + octet / 100;
+            len += 1;
+        }
+        if octet >= 10 {
+            out[len] = b'0' + octet / 10 % 10;
+            len += 1;
+        }
+        out[len] = b'0' + octet % 10;
+        len += 1;
+    }
+    // ASCII digits and dots only.
+    std::str::from_utf8(&out[..len]).unwrap_or_default()
+}
+
 fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, PyAny>> {
     let base = mem::offset_of!(libc::sockaddr_un, sun_path);
     // SAFETY: the storage holds `len` bytes.
@@ -354,4 +380,26 @@ fn numeric_host(addr: &SockAddr) -> PyResult<String> {
         .map(|a| *a.ip())
         .ok_or_else(|| PyOSError::new_err("unsupported address family"))?;
     Ok(crate::convert::ipv6_text(&ip))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ipv4_text_is_inet_ntop_text() {
+        let mut out = [0u8; 15];
+        for octets in [
+            [0, 0, 0, 0],
+            [127, 0, 0, 1],
+            [255; 4],
+            [9, 10, 99, 100],
+            [1, 20, 200, 255],
+        ] {
+            assert_eq!(
+                ipv4_text(octets, &mut out),
+                Ipv4Addr::from(octets).to_string()
+            );
+        }
+    }
 }

@@ -23,19 +23,8 @@ pub fn varargs<'py>(
     min: usize,
     max: usize,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    no_keywords(name, kwargs)?;
-    let given = args.len();
-    if given < min || given > max {
-        let (how, n) = match (min == max, given < min) {
-            (true, _) => ("exactly", min),
-            (false, true) => ("at least", min),
-            (false, false) => ("at most", max),
-        };
-        let plural = if n == 1 { "" } else { "s" };
-        return Err(PyTypeError::new_err(format!(
-            "{name}() takes {how} {n} argument{plural} ({given} given)"
-        )));
-    }
+    no_keywords("", name, kwargs)?;
+    count(name, args, min, max)?;
     Ok(args.iter().collect())
 }
 
@@ -48,8 +37,38 @@ pub fn method_varargs<'py>(
     min: usize,
     max: usize,
 ) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    no_keywords(&format!("socket.{name}"), kwargs)?;
-    varargs(name, args, None, min, max)
+    method_arity(name, args, kwargs, min, max)?;
+    Ok(args.iter().collect())
+}
+
+/// [`method_varargs`]' checks alone, for a method that reads the tuple
+/// itself (`sendto` on every datagram: no Vec, no formatting unless it fails).
+pub fn method_arity(
+    name: &str,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    min: usize,
+    max: usize,
+) -> PyResult<()> {
+    no_keywords("socket.", name, kwargs)?;
+    count(name, args, min, max)
+}
+
+/// `PyArg_ParseTuple`'s count check, with its message.
+fn count(name: &str, args: &Bound<'_, PyTuple>, min: usize, max: usize) -> PyResult<()> {
+    let given = args.len();
+    if given < min || given > max {
+        let (how, n) = match (min == max, given < min) {
+            (true, _) => ("exactly", min),
+            (false, true) => ("at least", min),
+            (false, false) => ("at most", max),
+        };
+        let plural = if n == 1 { "" } else { "s" };
+        return Err(PyTypeError::new_err(format!(
+            "{name}() takes {how} {n} argument{plural} ({given} given)"
+        )));
+    }
+    Ok(())
 }
 
 /// No arguments, refused with the messages of a Python method `def
@@ -81,7 +100,7 @@ pub fn method_single<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    one_argument(&format!("socket.{name}"), args, kwargs)
+    one_argument("socket.", name, args, kwargs)
 }
 
 /// The single argument of a `METH_O` function; CPython names it with its
@@ -91,19 +110,20 @@ pub fn single<'py>(
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    one_argument(&format!("_socket.{name}"), args, kwargs)
+    one_argument("_socket.", name, args, kwargs)
 }
 
-/// `METH_O`'s checks, the callable named `qualified` in the messages.
+/// `METH_O`'s checks, the callable named `{prefix}{name}` in the messages.
 fn one_argument<'py>(
-    qualified: &str,
+    prefix: &str,
+    name: &str,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    no_keywords(qualified, kwargs)?;
+    no_keywords(prefix, name, kwargs)?;
     if args.len() != 1 {
         return Err(PyTypeError::new_err(format!(
-            "{qualified}() takes exactly one argument ({} given)",
+            "{prefix}{name}() takes exactly one argument ({} given)",
             args.len()
         )));
     }
@@ -116,7 +136,7 @@ pub fn none(
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    no_keywords(&format!("_socket.{name}"), kwargs)?;
+    no_keywords("_socket.", name, kwargs)?;
     if !args.is_empty() {
         return Err(PyTypeError::new_err(format!(
             "_socket.{name}() takes no arguments ({} given)",
@@ -126,10 +146,12 @@ pub fn none(
     Ok(())
 }
 
-fn no_keywords(name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
+/// The callable is named `{prefix}{name}`; the two are joined only when the
+/// message is built, so the calls that pass pay for no formatting.
+fn no_keywords(prefix: &str, name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<()> {
     match kwargs {
         Some(kw) if !kw.is_empty() => Err(PyTypeError::new_err(format!(
-            "{name}() takes no keyword arguments"
+            "{prefix}{name}() takes no keyword arguments"
         ))),
         _ => Ok(()),
     }

@@ -3,15 +3,16 @@
 
 use std::os::fd::RawFd;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use socket2::SockAddr;
 
 use crate::args::{self, CInt, CSsize, Keywords, Later};
 use crate::buffer;
+use crate::fd::FdGuard;
 use crate::socket::{with_sock, Socket};
-use crate::wait::{self, Interest};
+use crate::wait::{self, Deadline, Interest};
 use crate::{addr, audit, msg, notes};
 
 impl Socket {
@@ -25,6 +26,38 @@ impl Socket {
         } else {
             flags
         }
+    }
+
+    /// One send of `data` (`op` makes the system call with the flags it is
+    /// given). On a blocking socket with no timeout a small send is first
+    /// tried with the GIL held (`wait::send_now`); if a stream takes only
+    /// part, the rest goes through the door as the blocking call would have
+    /// sent it, and the count is of both, or of the first part if the rest
+    /// fails with an OSError (as a blocking send(2) that fails after a
+    /// partial copy reports the copy). Otherwise: the door, as before.
+    fn send_data(
+        &self,
+        py: Python<'_>,
+        fd: &FdGuard<'_>,
+        data: &[u8],
+        flags: i32,
+        deadline: &mut Deadline,
+        op: impl Fn(&[u8], i32) -> std::io::Result<usize> + Sync,
+    ) -> PyResult<usize> {
+        if self.timeout().is_none() {
+            if let Some(sent) = wait::send_now(py, fd, data.len(), |now| op(data, flags | now))? {
+                let rest = &data[sent.min(data.len())..];
+                if rest.is_empty() {
+                    return Ok(sent);
+                }
+                return match wait::call(py, fd, Interest::Write, deadline, || op(rest, flags)) {
+                    Ok(more) => Ok(sent + more),
+                    Err(err) if err.is_instance_of::<PyOSError>(py) => Ok(sent),
+                    Err(err) => Err(err),
+                };
+            }
+        }
+        wait::call(py, fd, Interest::Write, deadline, || op(data, flags))
     }
 
     fn recv_impl(&self, py: Python<'_>, n: usize, flags: i32) -> PyResult<Py<PyBytes>> {
@@ -185,8 +218,8 @@ impl Socket {
         buffer::with_readable(data, |bytes| {
             let flags = self.io_flags(flags.c_int_or(0)?);
             let fd = self.fd()?;
-            wait::call(py, &fd, Interest::Write, &mut deadline, || {
-                with_sock(&fd, |s| s.send_with_flags(bytes, flags))
+            self.send_data(py, &fd, bytes, flags, &mut deadline, |buf, flags| {
+                with_sock(&fd, |s| s.send_with_flags(buf, flags))
             })
         })?
     }
@@ -206,8 +239,8 @@ impl Socket {
             // At least one send(2), as CPython: empty data is still a
             // datagram on UDP, and still an error on a broken connection.
             loop {
-                let sent = wait::call(py, &fd, Interest::Write, &mut deadline, || {
-                    with_sock(&fd, |s| s.send_with_flags(rest, flags))
+                let sent = self.send_data(py, &fd, rest, flags, &mut deadline, |buf, flags| {
+                    with_sock(&fd, |s| s.send_with_flags(buf, flags))
                 })?;
                 rest = &rest[sent..];
                 // Partial sends are where Ctrl-C gets a chance, as in CPython.
@@ -229,7 +262,7 @@ impl Socket {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<usize> {
         let py = slf.py();
-        args::method_varargs("sendto", args, kwargs, 0, usize::MAX)?;
+        args::method_arity("sendto", args, kwargs, 0, usize::MAX)?;
         let (data, flags, address) = match args.len() {
             2 => (args.get_item(0)?, None, args.get_item(1)?),
             3 => (
@@ -252,8 +285,8 @@ impl Socket {
             let fd = this.fd()?;
             let flags = this.io_flags(flags);
             let mut deadline = this.deadline();
-            wait::call(py, &fd, Interest::Write, &mut deadline, || {
-                with_sock(&fd, |s| s.send_to_with_flags(bytes, &target, flags))
+            this.send_data(py, &fd, bytes, flags, &mut deadline, |buf, flags| {
+                with_sock(&fd, |s| s.send_to_with_flags(buf, &target, flags))
             })
             .map_err(|err| notes::broadcast(py, fd.raw(), err))
         })?

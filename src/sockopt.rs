@@ -113,7 +113,7 @@ pub fn set<'a>(
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    args::method_varargs("setsockopt", args, kwargs, 0, usize::MAX)?;
+    args::method_arity("setsockopt", args, kwargs, 0, usize::MAX)?;
     let (level, option, value) = parse(args)?;
     let (ptr, len): (*const libc::c_void, usize) = match &value {
         Value::Int(flag) => (flag as *const i32 as *const _, std::mem::size_of::<i32>()),
