@@ -11,30 +11,7 @@ use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyTuple};
 
-use crate::{args, buffer, error, ffi, pyver};
-
-/// IPv6 text as CPython writes it (`inet_ntop`, which prints `::1.2.3.4` and
-/// `::ffff:1.2.3.4` with a dotted tail where Rust's Display differs).
-pub fn ipv6_text(ip: &Ipv6Addr) -> String {
-    let mut buf = [0 as c_char; 46]; // INET6_ADDRSTRLEN
-    let octets = ip.octets();
-    // SAFETY: `octets` holds an in6_addr; `buf` is large enough for any.
-    let out = unsafe {
-        ffi::inet_ntop(
-            libc::AF_INET6,
-            octets.as_ptr().cast(),
-            buf.as_mut_ptr(),
-            buf.len() as libc::socklen_t,
-        )
-    };
-    if out.is_null() {
-        return ip.to_string();
-    }
-    // SAFETY: inet_ntop wrote a NUL-terminated string into `buf`.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
-}
+use crate::{addr, args, buffer, error, ffi, pyver};
 
 /// The one argument of a function CPython 3.13 moved from `PyArg_ParseTuple`
 /// to Argument Clinic's `METH_O`, whose arity messages name `_socket.f()`.
@@ -203,7 +180,7 @@ fn inet_ntop(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> P
     let af = args::c_int(&given[0])?;
     buffer::with_bytes_like(&given[1], |packed| match af {
         libc::AF_INET => <[u8; 4]>::try_from(packed).map(|a| Ipv4Addr::from(a).to_string()),
-        libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| ipv6_text(&Ipv6Addr::from(a))),
+        libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| addr::ipv6_text(&Ipv6Addr::from(a))),
         _ => Ok(String::new()),
     })?
     .map_err(|_| PyValueError::new_err("invalid length of packed IP address string"))

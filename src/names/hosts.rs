@@ -1,8 +1,7 @@
 //! Host names: `gethostname`, `sethostname`, `gethostbyname`,
 //! `gethostbyname_ex`, `gethostbyaddr`, with CPython's argument rules, audit
 //! events and errors. A lookup that may wait on the network runs on the
-//! resolver's helper thread, so Ctrl-C interrupts it (resolver.rs). The service, protocol and addrinfo functions live in
-//! their own files and are registered from here.
+//! resolver's helper thread, so Ctrl-C interrupts it (resolver.rs).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -11,8 +10,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use socket2::SockAddr;
 
-use crate::netdb::{self, HostEntry};
-use crate::{addr, addrinfo, args, audit, error, local_db, lookup, notes, resolver, services};
+use super::netdb::{self, HostEntry};
+use super::{addrinfo, local_db, resolver};
+use crate::{addr, args, audit, error, notes};
 
 /// gethostname() -> string
 ///
@@ -111,7 +111,7 @@ fn gethostbyname_ex<'py>(
         .map_err(|err| notes::unresolved(py, err, &given[0]))?;
     // A numeric name never reaches the databases (glibc's digits-dots step).
     let local =
-        lookup::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
+        addrinfo::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
     let entry = resolver::run(py, local, move || netdb::host_by_name(&name))?;
     host_tuple(py, entry, i32::from(sa.family()))
 }
@@ -183,19 +183,17 @@ fn address_text(raw: &[u8], family: i32) -> PyResult<String> {
         }
         libc::AF_INET6 => {
             let octets: [u8; 16] = raw.try_into().unwrap_or_default();
-            Ok(crate::convert::ipv6_text(&Ipv6Addr::from(octets)))
+            Ok(addr::ipv6_text(&Ipv6Addr::from(octets)))
         }
         _ => Err(PyOSError::new_err("unsupported address family")),
     }
 }
 
-/// Adds the lookup functions to the module `m`.
+/// Adds the host functions to the module `m`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(gethostname, m)?)?;
     m.add_function(wrap_pyfunction!(sethostname, m)?)?;
     m.add_function(wrap_pyfunction!(gethostbyname, m)?)?;
     m.add_function(wrap_pyfunction!(gethostbyname_ex, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyaddr, m)?)?;
-    services::register(m)?;
-    addrinfo::register(m)
+    m.add_function(wrap_pyfunction!(gethostbyaddr, m)?)
 }

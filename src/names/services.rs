@@ -7,7 +7,8 @@ use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::{args, audit, local_db, netdb, resolver};
+use super::{local_db, netdb, resolver};
+use crate::{args, audit};
 
 /// getservbyname(servicename[, protocolname]) -> integer
 ///

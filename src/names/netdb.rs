@@ -1,6 +1,7 @@
 //! The system's host, service and protocol databases (/etc/hosts,
 //! /etc/services, /etc/protocols, DNS, as nsswitch.conf says), read through
-//! glibc's reentrant `*_r` calls. CPython calls `getservbyname` and friends,
+//! glibc's reentrant `*_r` calls, and `getaddrinfo(3)`/`getnameinfo(3)`.
+//! CPython calls `getservbyname` and friends,
 //! which return a pointer to one static buffer shared by every thread; these
 //! copy each answer out of a buffer of their own, so any number of threads
 //! can look names up at once. Nothing here touches Python: these run with
@@ -11,7 +12,9 @@ use std::ffi::{c_char, c_int, CStr};
 use std::mem::MaybeUninit;
 use std::ptr;
 
-use crate::ffi;
+use socket2::SockAddr;
+
+use crate::{addr, ffi};
 
 /// CPython's buffer size for the host calls; answers that do not fit get a
 /// buffer twice as large, up to `MAX_BUFFER`.
@@ -253,4 +256,119 @@ unsafe fn pointer_list(list: *mut *mut c_char) -> impl Iterator<Item = *const c_
         cur = cur.add(1);
         Some(item as *const c_char)
     })
+}
+
+/// One entry of a `getaddrinfo` answer.
+pub struct AddrInfo {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub canonname: Option<String>,
+    pub addr: SockAddr,
+}
+
+/// Hints for [`raw_getaddrinfo`], as in `struct addrinfo`.
+#[derive(Clone, Copy, Default)]
+pub struct Hints {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub flags: i32,
+}
+
+/// A failed `getaddrinfo`/`getnameinfo`: its code, and for `EAI_SYSTEM` the
+/// errno, read on the thread that made the call.
+#[derive(Clone, Copy, Debug)]
+pub struct GaiFailure {
+    pub code: i32,
+    pub errno: i32,
+}
+
+impl GaiFailure {
+    /// Captures the failure of a call that returned `code`.
+    pub fn new(code: i32) -> Self {
+        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        GaiFailure { code, errno }
+    }
+}
+
+/// `getaddrinfo(3)` on the calling thread, keeping at most `max` answers; it
+/// may block for as long as the resolver does.
+pub fn raw_getaddrinfo(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+    max: usize,
+) -> Result<Vec<AddrInfo>, GaiFailure> {
+    // SAFETY: an all-zero addrinfo is the documented "no hints" value.
+    let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    c_hints.ai_family = hints.family;
+    c_hints.ai_socktype = hints.socktype;
+    c_hints.ai_protocol = hints.protocol;
+    c_hints.ai_flags = hints.flags;
+    let mut res: *mut libc::addrinfo = ptr::null_mut();
+    // SAFETY: the strings are NUL-terminated and outlive the call.
+    let rc = unsafe {
+        libc::getaddrinfo(
+            host.map_or(ptr::null(), CStr::as_ptr),
+            service.map_or(ptr::null(), CStr::as_ptr),
+            &c_hints,
+            &mut res,
+        )
+    };
+    if rc != 0 {
+        return Err(GaiFailure::new(rc));
+    }
+    let mut out = Vec::with_capacity(max.min(3));
+    let mut cur = res;
+    while !cur.is_null() && out.len() < max {
+        // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.
+        let ai = unsafe { &*cur };
+        // SAFETY: getaddrinfo gives `ai_addrlen` valid bytes at `ai_addr`.
+        let addr = unsafe { addr::copy_sockaddr(ai.ai_addr, ai.ai_addrlen) };
+        let canonname = (!ai.ai_canonname.is_null()).then(|| {
+            // SAFETY: a non-null ai_canonname is a NUL-terminated string
+            // that lives until freeaddrinfo below.
+            unsafe { CStr::from_ptr(ai.ai_canonname) }
+                .to_string_lossy()
+                .into_owned()
+        });
+        out.push(AddrInfo {
+            family: ai.ai_family,
+            socktype: ai.ai_socktype,
+            protocol: ai.ai_protocol,
+            canonname,
+            addr,
+        });
+        cur = ai.ai_next;
+    }
+    // SAFETY: `res` came from a successful getaddrinfo and is freed once.
+    unsafe { libc::freeaddrinfo(res) };
+    Ok(out)
+}
+
+/// `getnameinfo(3)` on the calling thread: the host and service text for
+/// `addr`, as the C library wrote them.
+pub fn raw_getnameinfo(addr: &SockAddr, flags: i32) -> Result<(Vec<u8>, Vec<u8>), GaiFailure> {
+    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    let mut serv = [0 as libc::c_char; 32]; // NI_MAXSERV
+                                            // SAFETY: `addr` is a valid sockaddr of `len` bytes; both buffers are
+                                            // writable for the lengths given.
+    let rc = unsafe {
+        libc::getnameinfo(
+            addr.as_ptr() as *const libc::sockaddr,
+            addr.len(),
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            serv.as_mut_ptr(),
+            serv.len() as libc::socklen_t,
+            flags,
+        )
+    };
+    if rc != 0 {
+        return Err(GaiFailure::new(rc));
+    }
+    // SAFETY: on success getnameinfo wrote NUL-terminated strings.
+    let text = |buf: &[libc::c_char]| unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec();
+    Ok((text(&host), text(&serv)))
 }
