@@ -33,13 +33,6 @@ use crate::{addr, audit, notes};
 /// silently caps a larger `vlen`).
 const BATCH: usize = libc::UIO_MAXIOV as usize;
 
-/// Adds the UDP offload constants, with the values of <linux/udp.h>.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("UDP_SEGMENT", 103)?;
-    m.add("UDP_GRO", 104)?;
-    Ok(())
-}
-
 impl Socket {
     /// The one place this file takes the socket's fd and enters the blocking
     /// door: the guard holds the fd for the whole call (fd.rs), and `op`

@@ -112,7 +112,7 @@ impl GaiFailure {
     signature = (host, port, family=CInt(0), r#type=CInt(0), proto=CInt(0), flags=CInt(0)),
     text_signature = "(host, port, family=0, type=0, proto=0, flags=0)"
 )]
-fn getaddrinfo<'py>(
+pub fn getaddrinfo<'py>(
     py: Python<'py>,
     host: &Bound<'py, PyAny>,
     port: &Bound<'py, PyAny>,
@@ -199,7 +199,7 @@ enum NameInfoError {
 /// Get host and port for a sockaddr.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn getnameinfo<'py>(
+pub fn getnameinfo<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -312,10 +312,4 @@ fn with_flow(addr: &SockAddr, flowinfo: u32, scope_id: u32) -> SockAddr {
             std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
         )
     }
-}
-
-/// Adds `getaddrinfo` (the core of the Python wrapper) and `getnameinfo`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(getaddrinfo, m)?)?;
-    m.add_function(wrap_pyfunction!(getnameinfo, m)?)
 }

@@ -19,7 +19,7 @@ use crate::{addr, args, audit, error, notes};
 /// Return the current host name.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostname<'py>(
+pub fn gethostname<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -47,7 +47,7 @@ fn gethostname<'py>(
 /// Sets the hostname to name.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn sethostname(
+pub fn sethostname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -78,7 +78,7 @@ fn sethostname(
 /// Return the IP address (a string of the form '255.255.255.255') for a host.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyname(
+pub fn gethostbyname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -97,7 +97,7 @@ fn gethostbyname(
 /// for a host.  The host argument is a string giving a host name or IP number.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyname_ex<'py>(
+pub fn gethostbyname_ex<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -122,7 +122,7 @@ fn gethostbyname_ex<'py>(
 /// for a host.  The host argument is a string giving a host name or IP number.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyaddr<'py>(
+pub fn gethostbyaddr<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -187,13 +187,4 @@ fn address_text(raw: &[u8], family: i32) -> PyResult<String> {
         }
         _ => Err(PyOSError::new_err("unsupported address family")),
     }
-}
-
-/// Adds the host functions to the module `m`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(gethostname, m)?)?;
-    m.add_function(wrap_pyfunction!(sethostname, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyname, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyname_ex, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyaddr, m)?)
 }

@@ -11,18 +11,9 @@
 //! - local_db.rs: which lookups the local files answer (no network, no
 //!   helper thread).
 
-use pyo3::prelude::*;
-
 pub mod addrinfo;
 pub mod hosts;
 pub mod local_db;
 pub mod netdb;
 pub mod resolver;
 pub mod services;
-
-/// Adds the name functions to the module `m`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    hosts::register(m)?;
-    services::register(m)?;
-    addrinfo::register(m)
-}
