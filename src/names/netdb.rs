@@ -72,78 +72,80 @@ unsafe fn owned(p: *const c_char) -> Vec<u8> {
 
 /// The port (host order) of service `name` for `proto` (any protocol if None).
 pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<u16> {
-    with_buffer(|buf| {
-        // SAFETY: servent is plain old data; zero is a valid value.
-        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::servent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getservbyname_r(
                 name.as_ptr(),
                 c_opt(proto),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            // s_port holds the port in network order in the low 16 bits.
-            (_, false) => Attempt::Done(Some(u16::from_be(entry.s_port as u16))),
-            (_, true) => Attempt::Done(None),
-        }
-    })
-    .flatten()
+        },
+        // s_port holds the port in network order in the low 16 bits.
+        |entry: &libc::servent| u16::from_be(entry.s_port as u16),
+    )
 }
 
 /// The name of the service on `port` (host order) for `proto`.
 pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<Vec<u8>> {
-    with_buffer(|buf| {
-        // SAFETY: servent is plain old data; zero is a valid value.
-        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::servent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getservbyport_r(
                 c_int::from(port.to_be()),
                 c_opt(proto),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            // SAFETY: on success s_name points into `buf`, NUL-terminated.
-            (_, false) => Attempt::Done(Some(unsafe { owned(entry.s_name) })),
-            (_, true) => Attempt::Done(None),
-        }
-    })
-    .flatten()
+        },
+        // SAFETY: in a found entry s_name points into the buffer, NUL-terminated.
+        |entry: &libc::servent| unsafe { owned(entry.s_name) },
+    )
 }
 
 /// The number of protocol `name`.
 pub fn protocol_by_name(name: &CStr) -> Option<i32> {
-    with_buffer(|buf| {
-        // SAFETY: protoent is plain old data; zero is a valid value.
-        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::protoent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getprotobyname_r(
                 name.as_ptr(),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            (_, false) => Attempt::Done(Some(entry.p_proto)),
-            (_, true) => Attempt::Done(None),
+        },
+        |entry: &libc::protoent| entry.p_proto,
+    )
+}
+
+/// One lookup of the services or protocols database: `call` makes the `*_r`
+/// call with the entry to fill, the buffer and the result pointer, and `read`
+/// copies what is wanted out of the entry it found, while the buffer its
+/// strings point into is still alive. The entry is handed over
+/// uninitialised, as CPython does: it is read only through a non-null
+/// result, which the call sets once it has filled the entry in.
+fn entry_lookup<E, T>(
+    mut call: impl FnMut(*mut E, &mut [MaybeUninit<c_char>], *mut *mut E) -> c_int,
+    read: impl Fn(&E) -> T,
+) -> Option<T> {
+    with_buffer(|buf| {
+        let mut entry = MaybeUninit::<E>::uninit();
+        let mut result: *mut E = ptr::null_mut();
+        let rc = call(entry.as_mut_ptr(), buf, &mut result);
+        if rc == libc::ERANGE {
+            Attempt::TooSmall
+        } else if result.is_null() {
+            Attempt::Done(None)
+        } else {
+            // SAFETY: a non-null result points to `entry`, filled in by the call.
+            Attempt::Done(Some(read(unsafe { &*result })))
         }
     })
     .flatten()
