@@ -46,7 +46,7 @@ pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
     } else {
         return Err(PyTypeError::new_err(format!(
             "str, bytes or bytearray expected, not {}",
-            obj.get_type().name()?
+            args::tp_name(obj)
         )));
     };
     CString::new(raw).map_err(|_| PyTypeError::new_err("host name must not contain null character"))
@@ -170,13 +170,9 @@ fn address_tuple<'a, 'py>(
     family_name: &str,
 ) -> PyResult<&'a Bound<'py, PyTuple>> {
     obj.cast::<PyTuple>().map_err(|_| {
-        let type_name = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default();
         PyTypeError::new_err(format!(
-            "{caller}(): {family_name} address must be tuple, not {type_name}"
+            "{caller}(): {family_name} address must be tuple, not {}",
+            args::tp_name(obj)
         ))
     })
 }
