@@ -78,9 +78,9 @@ mod _rnet {
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
-        // Not declarative: the resolver notes the importing (main) thread,
-        // and which socket constants exist depends on the running
-        // interpreter's version (pyver.rs), known only at import.
+        // Not declarative: the resolver asks `threading` which thread is the
+        // main one, and which socket constants exist depends on the running
+        // interpreter's version (pyver.rs): both are known only at import.
         crate::names::resolver::init(m.py())?;
         crate::constants::register(m)
     }

@@ -1,7 +1,7 @@
 //! Batched datagrams (Linux): `sendmmsg(2)` and `recvmmsg(2)` as rnet
 //! extensions of the socket class, plus the UDP segmentation offload
-//! constants (`UDP_SEGMENT`, `UDP_GRO`, from <linux/udp.h>) that make one
-//! `send`/`recvmsg` carry many datagrams.
+//! constants (`UDP_SEGMENT`, `UDP_GRO`, from <linux/udp.h>; lib.rs exports
+//! them) that make one `send`/`recvmsg` carry many datagrams.
 //!
 //! Each message keeps the stdlib's shapes: data and addresses as `sendto`
 //! takes them, results as `recvfrom` returns them. The layout follows
