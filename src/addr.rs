@@ -2,9 +2,10 @@
 //! CPython's rules (`getsockaddrarg`, `setipaddr`, `makesockaddr` in
 //! Modules/socketmodule.c) and its messages, word for word.
 
-use std::ffi::{CStr, CString};
+use std::ffi::{c_char, CStr, CString};
 use std::mem;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV4, SocketAddrV6};
+use std::ptr;
 
 use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
@@ -13,7 +14,9 @@ use socket2::SockAddr;
 
 use crate::args;
 use crate::buffer;
-use crate::lookup::{self, Hints};
+use crate::ffi;
+use crate::names::addrinfo;
+use crate::names::netdb::Hints;
 
 /// A host argument as C bytes, per CPython's `idna_converter`: str (IDNA
 /// encoded unless ASCII), bytes or bytearray, with no NUL inside.
@@ -43,7 +46,7 @@ pub fn host_bytes(obj: &Bound<'_, PyAny>) -> PyResult<CString> {
     } else {
         return Err(PyTypeError::new_err(format!(
             "str, bytes or bytearray expected, not {}",
-            obj.get_type().name()?
+            args::tp_name(obj)
         )));
     };
     CString::new(raw).map_err(|_| PyTypeError::new_err("host name must not contain null character"))
@@ -95,7 +98,7 @@ pub fn resolve_host(py: Python<'_>, host: &CStr, family: i32) -> PyResult<SockAd
     };
     // Only the first answer is used, so only the first is copied (as
     // CPython's setipaddr reads only res->ai_addr).
-    let first = lookup::getaddrinfo_first(py, host, hints)?
+    let first = addrinfo::resolve_first(py, host, hints)?
         .ok_or_else(|| PyOSError::new_err("unknown address family"))?;
     Ok(first.addr)
 }
@@ -110,7 +113,7 @@ fn wildcard(py: Python<'_>, family: i32) -> PyResult<SockAddr> {
         protocol: 0,
         flags: libc::AI_PASSIVE,
     };
-    let found = lookup::getaddrinfo(py, None, Some(c"0"), hints)?;
+    let found = addrinfo::resolve(py, None, Some(c"0"), hints)?;
     match found.as_slice() {
         [only] if matches!(only.family, libc::AF_INET | libc::AF_INET6) => Ok(only.addr.clone()),
         [_] => Err(PyOSError::new_err("unsupported address family")),
@@ -167,13 +170,9 @@ fn address_tuple<'a, 'py>(
     family_name: &str,
 ) -> PyResult<&'a Bound<'py, PyTuple>> {
     obj.cast::<PyTuple>().map_err(|_| {
-        let type_name = obj
-            .get_type()
-            .name()
-            .map(|n| n.to_string())
-            .unwrap_or_default();
         PyTypeError::new_err(format!(
-            "{caller}(): {family_name} address must be tuple, not {type_name}"
+            "{caller}(): {family_name} address must be tuple, not {}",
+            args::tp_name(obj)
         ))
     })
 }
@@ -258,7 +257,7 @@ fn netlink_arg(obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<SockAddr> {
     nl.nl_groups = args::c_uint_mask(&tuple.get_item(1)?)?;
     // SAFETY: `nl` is a complete sockaddr_nl.
     Ok(unsafe {
-        lookup::copy_sockaddr(
+        copy_sockaddr(
             &nl as *const _ as *const libc::sockaddr,
             mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
         )
@@ -289,7 +288,7 @@ fn unix_arg(obj: &Bound<'_, PyAny>) -> PyResult<SockAddr> {
     let len = base + path.len() + usize::from(!abstract_ns);
     // SAFETY: `sun` holds `len` initialised bytes.
     Ok(unsafe {
-        lookup::copy_sockaddr(
+        copy_sockaddr(
             &sun as *const _ as *const libc::sockaddr,
             len as libc::socklen_t,
         )
@@ -379,7 +378,47 @@ fn numeric_host(addr: &SockAddr) -> PyResult<String> {
         .as_socket_ipv6()
         .map(|a| *a.ip())
         .ok_or_else(|| PyOSError::new_err("unsupported address family"))?;
-    Ok(crate::convert::ipv6_text(&ip))
+    Ok(ipv6_text(&ip))
+}
+
+/// IPv6 text as CPython writes it (`inet_ntop`, which prints `::1.2.3.4` and
+/// `::ffff:1.2.3.4` with a dotted tail where Rust's Display differs).
+pub fn ipv6_text(ip: &Ipv6Addr) -> String {
+    let mut buf = [0 as c_char; 46]; // INET6_ADDRSTRLEN
+    let octets = ip.octets();
+    // SAFETY: `octets` holds an in6_addr; `buf` is large enough for any.
+    let out = unsafe {
+        ffi::inet_ntop(
+            libc::AF_INET6,
+            octets.as_ptr().cast(),
+            buf.as_mut_ptr(),
+            buf.len() as libc::socklen_t,
+        )
+    };
+    if out.is_null() {
+        return ip.to_string();
+    }
+    // SAFETY: inet_ntop wrote a NUL-terminated string into `buf`.
+    unsafe { CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Copies a C socket address of `len` bytes into an owned `SockAddr`.
+///
+/// # Safety
+/// `addr` must point to at least `len` readable bytes.
+pub unsafe fn copy_sockaddr(addr: *const libc::sockaddr, len: libc::socklen_t) -> SockAddr {
+    let mut storage = socket2::SockAddrStorage::zeroed();
+    let len = len.min(storage.size_of());
+    if !addr.is_null() {
+        ptr::copy_nonoverlapping(
+            addr as *const u8,
+            &mut storage as *mut _ as *mut u8,
+            len as usize,
+        );
+    }
+    SockAddr::new(storage, len)
 }
 
 #[cfg(test)]

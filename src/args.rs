@@ -157,8 +157,9 @@ fn no_keywords(prefix: &str, name: &str, kwargs: Option<&Bound<'_, PyDict>>) -> 
     }
 }
 
-/// The type name CPython prints in argument errors (`tp_name`): dotted for
-/// static types outside builtins (`datetime.date`), plain otherwise.
+/// The type name CPython prints in its messages (`tp_name`), the one every
+/// message of rnet uses: dotted for static types outside builtins
+/// (`datetime.date`), plain otherwise.
 pub fn tp_name(obj: &Bound<'_, PyAny>) -> String {
     let ty = obj.get_type();
     let name = ty.name().map(|n| n.to_string()).unwrap_or_default();

@@ -11,30 +11,7 @@ use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyTuple};
 
-use crate::{args, buffer, error, ffi, pyver};
-
-/// IPv6 text as CPython writes it (`inet_ntop`, which prints `::1.2.3.4` and
-/// `::ffff:1.2.3.4` with a dotted tail where Rust's Display differs).
-pub fn ipv6_text(ip: &Ipv6Addr) -> String {
-    let mut buf = [0 as c_char; 46]; // INET6_ADDRSTRLEN
-    let octets = ip.octets();
-    // SAFETY: `octets` holds an in6_addr; `buf` is large enough for any.
-    let out = unsafe {
-        ffi::inet_ntop(
-            libc::AF_INET6,
-            octets.as_ptr().cast(),
-            buf.as_mut_ptr(),
-            buf.len() as libc::socklen_t,
-        )
-    };
-    if out.is_null() {
-        return ip.to_string();
-    }
-    // SAFETY: inet_ntop wrote a NUL-terminated string into `buf`.
-    unsafe { CStr::from_ptr(buf.as_ptr()) }
-        .to_string_lossy()
-        .into_owned()
-}
+use crate::{addr, args, buffer, error, ffi, pyver};
 
 /// The one argument of a function CPython 3.13 moved from `PyArg_ParseTuple`
 /// to Argument Clinic's `METH_O`, whose arity messages name `_socket.f()`.
@@ -80,7 +57,7 @@ fn short_swap(
 /// Convert a 16-bit unsigned integer from network to host byte order.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn ntohs(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u16> {
+pub fn ntohs(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u16> {
     short_swap("ntohs", args, kwargs).map(u16::from_be)
 }
 
@@ -89,7 +66,7 @@ fn ntohs(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyRes
 /// Convert a 16-bit unsigned integer from host to network byte order.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn htons(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u16> {
+pub fn htons(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u16> {
     short_swap("htons", args, kwargs).map(u16::to_be)
 }
 
@@ -115,7 +92,7 @@ fn long_arg(
 /// Convert a 32-bit integer from network to host byte order.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn ntohl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
+pub fn ntohl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
     long_arg("ntohl", args, kwargs).map(u32::from_be)
 }
 
@@ -124,7 +101,7 @@ fn ntohl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyRes
 /// Convert a 32-bit integer from host to network byte order.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn htonl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
+pub fn htonl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
     long_arg("htonl", args, kwargs).map(u32::to_be)
 }
 
@@ -134,7 +111,7 @@ fn htonl(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyRes
 /// binary format used in low-level network functions.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn inet_aton<'py>(
+pub fn inet_aton<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -158,7 +135,10 @@ fn inet_aton<'py>(
 /// Convert an IP address from 32-bit packed binary format to string format.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn inet_ntoa(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+pub fn inet_ntoa(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
     let arg = one_arg("inet_ntoa", args, kwargs)?;
     let packed = buffer::with_bytes_like(&arg, |b| <[u8; 4]>::try_from(b))?
         .map_err(|_| PyOSError::new_err("packed IP wrong length for inet_ntoa"))?;
@@ -171,7 +151,7 @@ fn inet_ntoa(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> P
 /// for use with low-level network functions.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn inet_pton<'py>(
+pub fn inet_pton<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -198,12 +178,15 @@ fn inet_pton<'py>(
 /// Convert a packed IP address of the given family to string format.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn inet_ntop(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+pub fn inet_ntop(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
     let given = args::varargs("inet_ntop", args, kwargs, 2, 2)?;
     let af = args::c_int(&given[0])?;
     buffer::with_bytes_like(&given[1], |packed| match af {
         libc::AF_INET => <[u8; 4]>::try_from(packed).map(|a| Ipv4Addr::from(a).to_string()),
-        libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| ipv6_text(&Ipv6Addr::from(a))),
+        libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| addr::ipv6_text(&Ipv6Addr::from(a))),
         _ => Ok(String::new()),
     })?
     .map_err(|_| PyValueError::new_err("invalid length of packed IP address string"))
@@ -220,7 +203,7 @@ fn inet_ntop(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> P
 /// Returns a list of network interface information (index, name) tuples.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn if_nameindex<'py>(
+pub fn if_nameindex<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -255,7 +238,10 @@ fn if_nameindex<'py>(
 /// Returns the interface index corresponding to the interface name if_name.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn if_nametoindex(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<u32> {
+pub fn if_nametoindex(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<u32> {
     let arg = one_arg("if_nametoindex", args, kwargs)?;
     let name = args::fs_path(&arg)?;
     // SAFETY: `name` is NUL-terminated.
@@ -270,7 +256,7 @@ fn if_nametoindex(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>)
 /// Returns the interface name corresponding to the interface index if_index.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn if_indextoname<'py>(
+pub fn if_indextoname<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -328,7 +314,7 @@ fn cmsg_range(name: &str) -> PyErr {
 /// is outside the permissible range of values.
 #[pyfunction]
 #[pyo3(name = "CMSG_LEN", signature = (*args, **kwargs), text_signature = None)]
-fn cmsg_len(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<usize> {
+pub fn cmsg_len(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<usize> {
     let length = cmsg_arg("CMSG_LEN", args, kwargs)?;
     // SAFETY: CMSG_LEN only computes a size.
     let header = unsafe { libc::CMSG_LEN(0) } as usize;
@@ -349,7 +335,10 @@ fn cmsg_len(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> Py
 /// range of values.
 #[pyfunction]
 #[pyo3(name = "CMSG_SPACE", signature = (*args, **kwargs), text_signature = None)]
-fn cmsg_space(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<usize> {
+pub fn cmsg_space(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<usize> {
     let length = cmsg_arg("CMSG_SPACE", args, kwargs)?;
     // CMSG_SPACE(1) counts the padding before and after the data.
     // SAFETY: CMSG_SPACE only computes a size.
@@ -381,7 +370,7 @@ fn fd_arg(
 /// sockets; on some platforms os.close() won't work for socket file descriptors.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn close(
+pub fn close(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -405,7 +394,7 @@ fn close(
 /// sockets; on some platforms os.dup() won't work for socket file descriptors.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn dup(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<i32> {
+pub fn dup(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResult<i32> {
     let fd = fd_arg("dup", args, kwargs)?;
     // PEP 446: the new fd is not inherited by child processes. The GIL stays
     // held (the call never blocks): `socket.dup()` passes `self.fileno()`,
@@ -417,25 +406,4 @@ fn dup(args: &Bound<'_, PyTuple>, kwargs: Option<&Bound<'_, PyDict>>) -> PyResul
         return Err(error::last_os_error());
     }
     Ok(new)
-}
-
-/// Adds the conversion functions to the module `m`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(ntohs, m)?)?;
-    m.add_function(wrap_pyfunction!(htons, m)?)?;
-    m.add_function(wrap_pyfunction!(ntohl, m)?)?;
-    m.add_function(wrap_pyfunction!(htonl, m)?)?;
-    m.add_function(wrap_pyfunction!(inet_aton, m)?)?;
-    m.add_function(wrap_pyfunction!(inet_ntoa, m)?)?;
-    m.add_function(wrap_pyfunction!(inet_pton, m)?)?;
-    m.add_function(wrap_pyfunction!(inet_ntop, m)?)?;
-    m.add_function(wrap_pyfunction!(if_nameindex, m)?)?;
-    m.add_function(wrap_pyfunction!(if_nametoindex, m)?)?;
-    m.add_function(wrap_pyfunction!(if_indextoname, m)?)?;
-    m.add_function(wrap_pyfunction!(cmsg_len, m)?)?;
-    m.add_function(wrap_pyfunction!(cmsg_space, m)?)?;
-    m.add_function(wrap_pyfunction!(close, m)?)?;
-    m.add_function(wrap_pyfunction!(dup, m)?)?;
-    // rnet is always built with IPv6 support.
-    m.add("has_ipv6", true)
 }

@@ -62,24 +62,28 @@ pub fn gai_failure(py: Python<'_>, code: i32, errno: i32) -> PyErr {
         return os_error(errno);
     }
     // SAFETY: gai_strerror returns a pointer to a static NUL-terminated string.
-    let msg = unsafe { CStr::from_ptr(libc::gai_strerror(code)) }
-        .to_string_lossy()
-        .into_owned();
-    match GAIERROR.import(py, "socket", "gaierror") {
-        Ok(cls) => PyErr::from_type(cls.clone(), (code, msg)),
-        Err(err) => err,
-    }
+    let msg = unsafe { CStr::from_ptr(libc::gai_strerror(code)) };
+    socket_error(py, &GAIERROR, "gaierror", code, msg)
 }
 
 /// `socket.herror(h_errno, hstrerror(h_errno))`, the stdlib's own class, as
 /// CPython raises it when `gethostbyname_ex`/`gethostbyaddr` find nothing.
 pub fn h_error(py: Python<'_>, h_errno: i32) -> PyErr {
     // SAFETY: hstrerror returns a pointer to a static NUL-terminated string.
-    let msg = unsafe { CStr::from_ptr(libc::hstrerror(h_errno)) }
-        .to_string_lossy()
-        .into_owned();
-    match HERROR.import(py, "socket", "herror") {
-        Ok(cls) => PyErr::from_type(cls.clone(), (h_errno, msg)),
+    let msg = unsafe { CStr::from_ptr(libc::hstrerror(h_errno)) };
+    socket_error(py, &HERROR, "herror", h_errno, msg)
+}
+
+/// `socket.<name>(code, msg)`, with the class imported from the stdlib once.
+fn socket_error(
+    py: Python<'_>,
+    class: &'static PyOnceLock<Py<PyType>>,
+    name: &str,
+    code: i32,
+    msg: &CStr,
+) -> PyErr {
+    match class.import(py, "socket", name) {
+        Ok(cls) => PyErr::from_type(cls.clone(), (code, msg.to_string_lossy().into_owned())),
         Err(err) => err,
     }
 }

@@ -1,7 +1,7 @@
 //! Batched datagrams (Linux): `sendmmsg(2)` and `recvmmsg(2)` as rnet
 //! extensions of the socket class, plus the UDP segmentation offload
-//! constants (`UDP_SEGMENT`, `UDP_GRO`, from <linux/udp.h>) that make one
-//! `send`/`recvmsg` carry many datagrams.
+//! constants (`UDP_SEGMENT`, `UDP_GRO`, from <linux/udp.h>; lib.rs exports
+//! them) that make one `send`/`recvmsg` carry many datagrams.
 //!
 //! Each message keeps the stdlib's shapes: data and addresses as `sendto`
 //! takes them, results as `recvfrom` returns them. The layout follows
@@ -32,13 +32,6 @@ use crate::{addr, audit, notes};
 /// The kernel handles at most this many messages per call (UIO_MAXIOV; it
 /// silently caps a larger `vlen`).
 const BATCH: usize = libc::UIO_MAXIOV as usize;
-
-/// Adds the UDP offload constants, with the values of <linux/udp.h>.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add("UDP_SEGMENT", 103)?;
-    m.add("UDP_GRO", 104)?;
-    Ok(())
-}
 
 impl Socket {
     /// The one place this file takes the socket's fd and enters the blocking

@@ -36,13 +36,9 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         let item = item?;
         // Any sequence of three will do, as for CPython's "(iiy*)".
         let fields = item.cast::<PySequence>().map_err(|_| {
-            let name = item
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default();
             PyTypeError::new_err(format!(
-                "{what} argument must be 3-item sequence, not {name}"
+                "{what} argument must be 3-item sequence, not {}",
+                args::arg_type(&item)
             ))
         })?;
         let len = fields.len()?;

@@ -1,12 +1,13 @@
 //! Socket timeouts as CPython parses and stores them (`socket_parse_timeout`):
-//! nanoseconds, rounded up, with a negative value meaning `None`.
+//! nanoseconds, rounded up, with a negative value meaning `None`; and the
+//! module-wide default, `getdefaulttimeout`/`setdefaulttimeout`.
 
 use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyOverflowError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyFloat;
+use pyo3::types::{PyDict, PyFloat, PyTuple};
 
 /// `None`: block without limit.
 pub const NONE: i64 = -1;
@@ -78,6 +79,38 @@ pub fn parse(obj: &Bound<'_, PyAny>) -> PyResult<i64> {
         return Err(PyValueError::new_err("Timeout value out of range"));
     }
     Ok(ns)
+}
+
+/// getdefaulttimeout() -> timeout
+///
+/// Return the default timeout in seconds (float) for new socket objects;
+/// None means new sockets block without limit.
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = "()")]
+pub fn getdefaulttimeout(
+    py: Python<'_>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Py<PyAny>> {
+    // METH_NOARGS, with CPython's `_socket.` name in its arity message.
+    crate::args::none("getdefaulttimeout", args, kwargs)?;
+    Ok(to_python(py, default_ns()))
+}
+
+/// setdefaulttimeout(timeout)
+///
+/// Set the default timeout in seconds (float) for new socket objects;
+/// None means new sockets block without limit.
+#[pyfunction]
+#[pyo3(signature = (*args, **kwargs), text_signature = "(timeout, /)")]
+pub fn setdefaulttimeout(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    // METH_O, with CPython's messages.
+    let timeout = crate::args::single("setdefaulttimeout", args, kwargs)?;
+    set_default_ns(parse(&timeout)?);
+    Ok(())
 }
 
 #[cfg(test)]

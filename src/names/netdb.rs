@@ -1,6 +1,7 @@
 //! The system's host, service and protocol databases (/etc/hosts,
 //! /etc/services, /etc/protocols, DNS, as nsswitch.conf says), read through
-//! glibc's reentrant `*_r` calls. CPython calls `getservbyname` and friends,
+//! glibc's reentrant `*_r` calls, and `getaddrinfo(3)`/`getnameinfo(3)`.
+//! CPython calls `getservbyname` and friends,
 //! which return a pointer to one static buffer shared by every thread; these
 //! copy each answer out of a buffer of their own, so any number of threads
 //! can look names up at once. Nothing here touches Python: these run with
@@ -11,7 +12,9 @@ use std::ffi::{c_char, c_int, CStr};
 use std::mem::MaybeUninit;
 use std::ptr;
 
-use crate::ffi;
+use socket2::SockAddr;
+
+use crate::{addr, ffi};
 
 /// CPython's buffer size for the host calls; answers that do not fit get a
 /// buffer twice as large, up to `MAX_BUFFER`.
@@ -69,78 +72,80 @@ unsafe fn owned(p: *const c_char) -> Vec<u8> {
 
 /// The port (host order) of service `name` for `proto` (any protocol if None).
 pub fn service_by_name(name: &CStr, proto: Option<&CStr>) -> Option<u16> {
-    with_buffer(|buf| {
-        // SAFETY: servent is plain old data; zero is a valid value.
-        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::servent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getservbyname_r(
                 name.as_ptr(),
                 c_opt(proto),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            // s_port holds the port in network order in the low 16 bits.
-            (_, false) => Attempt::Done(Some(u16::from_be(entry.s_port as u16))),
-            (_, true) => Attempt::Done(None),
-        }
-    })
-    .flatten()
+        },
+        // s_port holds the port in network order in the low 16 bits.
+        |entry: &libc::servent| u16::from_be(entry.s_port as u16),
+    )
 }
 
 /// The name of the service on `port` (host order) for `proto`.
 pub fn service_by_port(port: u16, proto: Option<&CStr>) -> Option<Vec<u8>> {
-    with_buffer(|buf| {
-        // SAFETY: servent is plain old data; zero is a valid value.
-        let mut entry: libc::servent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::servent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getservbyport_r(
                 c_int::from(port.to_be()),
                 c_opt(proto),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            // SAFETY: on success s_name points into `buf`, NUL-terminated.
-            (_, false) => Attempt::Done(Some(unsafe { owned(entry.s_name) })),
-            (_, true) => Attempt::Done(None),
-        }
-    })
-    .flatten()
+        },
+        // SAFETY: in a found entry s_name points into the buffer, NUL-terminated.
+        |entry: &libc::servent| unsafe { owned(entry.s_name) },
+    )
 }
 
 /// The number of protocol `name`.
 pub fn protocol_by_name(name: &CStr) -> Option<i32> {
-    with_buffer(|buf| {
-        // SAFETY: protoent is plain old data; zero is a valid value.
-        let mut entry: libc::protoent = unsafe { std::mem::zeroed() };
-        let mut result: *mut libc::protoent = ptr::null_mut();
+    entry_lookup(
         // SAFETY: all pointers are valid for the call; `buf` is writable.
-        let rc = unsafe {
+        |entry, buf, result| unsafe {
             ffi::getprotobyname_r(
                 name.as_ptr(),
-                &mut entry,
+                entry,
                 buf.as_mut_ptr().cast(),
                 buf.len(),
-                &mut result,
+                result,
             )
-        };
-        match (rc, result.is_null()) {
-            (libc::ERANGE, _) => Attempt::TooSmall,
-            (_, false) => Attempt::Done(Some(entry.p_proto)),
-            (_, true) => Attempt::Done(None),
+        },
+        |entry: &libc::protoent| entry.p_proto,
+    )
+}
+
+/// One lookup of the services or protocols database: `call` makes the `*_r`
+/// call with the entry to fill, the buffer and the result pointer, and `read`
+/// copies what is wanted out of the entry it found, while the buffer its
+/// strings point into is still alive. The entry is handed over
+/// uninitialised, as CPython does: it is read only through a non-null
+/// result, which the call sets once it has filled the entry in.
+fn entry_lookup<E, T>(
+    mut call: impl FnMut(*mut E, &mut [MaybeUninit<c_char>], *mut *mut E) -> c_int,
+    read: impl Fn(&E) -> T,
+) -> Option<T> {
+    with_buffer(|buf| {
+        let mut entry = MaybeUninit::<E>::uninit();
+        let mut result: *mut E = ptr::null_mut();
+        let rc = call(entry.as_mut_ptr(), buf, &mut result);
+        if rc == libc::ERANGE {
+            Attempt::TooSmall
+        } else if result.is_null() {
+            Attempt::Done(None)
+        } else {
+            // SAFETY: a non-null result points to `entry`, filled in by the call.
+            Attempt::Done(Some(read(unsafe { &*result })))
         }
     })
     .flatten()
@@ -253,4 +258,119 @@ unsafe fn pointer_list(list: *mut *mut c_char) -> impl Iterator<Item = *const c_
         cur = cur.add(1);
         Some(item as *const c_char)
     })
+}
+
+/// One entry of a `getaddrinfo` answer.
+pub struct AddrInfo {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub canonname: Option<String>,
+    pub addr: SockAddr,
+}
+
+/// Hints for [`raw_getaddrinfo`], as in `struct addrinfo`.
+#[derive(Clone, Copy, Default)]
+pub struct Hints {
+    pub family: i32,
+    pub socktype: i32,
+    pub protocol: i32,
+    pub flags: i32,
+}
+
+/// A failed `getaddrinfo`/`getnameinfo`: its code, and for `EAI_SYSTEM` the
+/// errno, read on the thread that made the call.
+#[derive(Clone, Copy, Debug)]
+pub struct GaiFailure {
+    pub code: i32,
+    pub errno: i32,
+}
+
+impl GaiFailure {
+    /// Captures the failure of a call that returned `code`.
+    pub fn new(code: i32) -> Self {
+        let errno = std::io::Error::last_os_error().raw_os_error().unwrap_or(0);
+        GaiFailure { code, errno }
+    }
+}
+
+/// `getaddrinfo(3)` on the calling thread, keeping at most `max` answers; it
+/// may block for as long as the resolver does.
+pub fn raw_getaddrinfo(
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+    max: usize,
+) -> Result<Vec<AddrInfo>, GaiFailure> {
+    // SAFETY: an all-zero addrinfo is the documented "no hints" value.
+    let mut c_hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    c_hints.ai_family = hints.family;
+    c_hints.ai_socktype = hints.socktype;
+    c_hints.ai_protocol = hints.protocol;
+    c_hints.ai_flags = hints.flags;
+    let mut res: *mut libc::addrinfo = ptr::null_mut();
+    // SAFETY: the strings are NUL-terminated and outlive the call.
+    let rc = unsafe {
+        libc::getaddrinfo(
+            host.map_or(ptr::null(), CStr::as_ptr),
+            service.map_or(ptr::null(), CStr::as_ptr),
+            &c_hints,
+            &mut res,
+        )
+    };
+    if rc != 0 {
+        return Err(GaiFailure::new(rc));
+    }
+    let mut out = Vec::with_capacity(max.min(3));
+    let mut cur = res;
+    while !cur.is_null() && out.len() < max {
+        // SAFETY: `cur` walks the list getaddrinfo returned, freed only below.
+        let ai = unsafe { &*cur };
+        // SAFETY: getaddrinfo gives `ai_addrlen` valid bytes at `ai_addr`.
+        let addr = unsafe { addr::copy_sockaddr(ai.ai_addr, ai.ai_addrlen) };
+        let canonname = (!ai.ai_canonname.is_null()).then(|| {
+            // SAFETY: a non-null ai_canonname is a NUL-terminated string
+            // that lives until freeaddrinfo below.
+            unsafe { CStr::from_ptr(ai.ai_canonname) }
+                .to_string_lossy()
+                .into_owned()
+        });
+        out.push(AddrInfo {
+            family: ai.ai_family,
+            socktype: ai.ai_socktype,
+            protocol: ai.ai_protocol,
+            canonname,
+            addr,
+        });
+        cur = ai.ai_next;
+    }
+    // SAFETY: `res` came from a successful getaddrinfo and is freed once.
+    unsafe { libc::freeaddrinfo(res) };
+    Ok(out)
+}
+
+/// `getnameinfo(3)` on the calling thread: the host and service text for
+/// `addr`, as the C library wrote them.
+pub fn raw_getnameinfo(addr: &SockAddr, flags: i32) -> Result<(Vec<u8>, Vec<u8>), GaiFailure> {
+    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    let mut serv = [0 as libc::c_char; 32]; // NI_MAXSERV
+                                            // SAFETY: `addr` is a valid sockaddr of `len` bytes; both buffers are
+                                            // writable for the lengths given.
+    let rc = unsafe {
+        libc::getnameinfo(
+            addr.as_ptr() as *const libc::sockaddr,
+            addr.len(),
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            serv.as_mut_ptr(),
+            serv.len() as libc::socklen_t,
+            flags,
+        )
+    };
+    if rc != 0 {
+        return Err(GaiFailure::new(rc));
+    }
+    // SAFETY: on success getnameinfo wrote NUL-terminated strings.
+    let text = |buf: &[libc::c_char]| unsafe { CStr::from_ptr(buf.as_ptr()) }.to_bytes().to_vec();
+    Ok((text(&host), text(&serv)))
 }

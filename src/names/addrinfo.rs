@@ -1,18 +1,107 @@
-//! `getaddrinfo` and `getnameinfo` with CPython's argument rules, audit events
-//! and errors. `_rnet.getaddrinfo` returns plain ints for family and type;
+//! `getaddrinfo` and `getnameinfo`: the Rust side's own lookups (addr.rs
+//! resolves every host name through [`resolve`]), which run on the resolver's
+//! helper thread when they may wait on the network, and the Python functions
+//! with CPython's argument rules, audit events and errors. `_rnet.getaddrinfo` returns plain ints for family and type;
 //! the Python layer (_names.py) turns them into the stdlib's enum members, as
 //! Lib/socket.py does over `_socket.getaddrinfo`.
 
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
+use std::net::{Ipv4Addr, Ipv6Addr};
 
 use pyo3::exceptions::{PyOSError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use socket2::SockAddr;
 
+use super::netdb::{self, AddrInfo, GaiFailure, Hints};
+use super::{local_db, resolver};
 use crate::args::{self, CInt};
-use crate::lookup::{self, GaiFailure, Hints};
-use crate::{addr, audit, local_db, resolver};
+use crate::{addr, audit, error};
+
+/// `getaddrinfo(3)` through resolver.rs, so Ctrl-C can interrupt one that
+/// waits on the network; failures are `socket.gaierror`.
+pub fn resolve(
+    py: Python<'_>,
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+) -> PyResult<Vec<AddrInfo>> {
+    resolve_max(py, host, service, hints, usize::MAX)
+}
+
+/// The first answer of `getaddrinfo(host, NULL, hints)`, if any, as
+/// [`resolve`] would give it, without copying the others.
+pub fn resolve_first(py: Python<'_>, host: &CStr, hints: Hints) -> PyResult<Option<AddrInfo>> {
+    Ok(resolve_max(py, Some(host), None, hints, 1)?.pop())
+}
+
+fn resolve_max(
+    py: Python<'_>,
+    host: Option<&CStr>,
+    service: Option<&CStr>,
+    hints: Hints,
+    max: usize,
+) -> PyResult<Vec<AddrInfo>> {
+    let local = host_is_local(host, hints) && service_is_local(service, hints);
+    if resolver::runs_inline(local) {
+        // The same call as below, without copying the strings for a helper.
+        return py
+            .detach(|| netdb::raw_getaddrinfo(host, service, hints, max))
+            .map_err(|failure| failure.into_pyerr(py));
+    }
+    let host = host.map(CStr::to_owned);
+    let service = service.map(CStr::to_owned);
+    resolver::run(py, local, move || {
+        netdb::raw_getaddrinfo(host.as_deref(), service.as_deref(), hints, max)
+    })?
+    .map_err(|failure| failure.into_pyerr(py))
+}
+
+/// Does getaddrinfo find `host` without the network? No host, a numeric one
+/// (which it converts without asking any database), or a name the local
+/// files answer for the family asked. A numeric host with AI_CANONNAME may
+/// have its name looked up (glibc's `getcanonname`), so it does not count.
+fn host_is_local(host: Option<&CStr>, hints: Hints) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    if hints.flags & libc::AI_NUMERICHOST != 0 {
+        return true;
+    }
+    if is_numeric_host(host) {
+        return hints.flags & libc::AI_CANONNAME == 0;
+    }
+    local_db::host_name_is_local(host, hints.family)
+}
+
+/// Does getaddrinfo find `service` without the network? No service, a port
+/// number, or a name when the services database is local.
+fn service_is_local(service: Option<&CStr>, hints: Hints) -> bool {
+    let Some(service) = service else {
+        return true;
+    };
+    let digits = service.to_bytes();
+    let numeric = !digits.is_empty() && digits.iter().all(u8::is_ascii_digit);
+    numeric || hints.flags & libc::AI_NUMERICSERV != 0 || local_db::services_are_local()
+}
+
+/// An address in the standard text form (inet_pton's, stricter than glibc's
+/// inet_aton, so `127.1` counts as a name: the safe side).
+pub fn is_numeric_host(host: &CStr) -> bool {
+    let bytes = host.to_bytes();
+    // Names fail this first, cheap, test: they have letters past `f`.
+    let chars = |b: &u8| b.is_ascii_hexdigit() || *b == b'.' || *b == b':';
+    bytes.iter().all(chars)
+        && host
+            .to_str()
+            .is_ok_and(|t| t.parse::<Ipv4Addr>().is_ok() || t.parse::<Ipv6Addr>().is_ok())
+}
+
+impl GaiFailure {
+    pub fn into_pyerr(self, py: Python<'_>) -> PyErr {
+        error::gai_failure(py, self.code, self.errno)
+    }
+}
 
 /// getaddrinfo(host, port [, family, type, proto, flags])
 ///     -> list of (family, type, proto, canonname, sockaddr)
@@ -23,7 +112,7 @@ use crate::{addr, audit, local_db, resolver};
     signature = (host, port, family=CInt(0), r#type=CInt(0), proto=CInt(0), flags=CInt(0)),
     text_signature = "(host, port, family=0, type=0, proto=0, flags=0)"
 )]
-fn getaddrinfo<'py>(
+pub fn getaddrinfo<'py>(
     py: Python<'py>,
     host: &Bound<'py, PyAny>,
     port: &Bound<'py, PyAny>,
@@ -46,7 +135,7 @@ fn getaddrinfo<'py>(
     let event_args = (host, port, hints.family, hints.socktype, hints.protocol);
     let event_args = event_args.into_pyobject(py)?.into_any();
     audit::audit(py, c"socket.getaddrinfo", &[&event_args])?;
-    let answers = lookup::getaddrinfo(py, c_host.as_deref(), c_port.as_deref(), hints)?;
+    let answers = resolve(py, c_host.as_deref(), c_port.as_deref(), hints)?;
     let out = PyList::empty(py);
     for ai in answers {
         let entry = (
@@ -110,7 +199,7 @@ enum NameInfoError {
 /// Get host and port for a sockaddr.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn getnameinfo<'py>(
+pub fn getnameinfo<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -157,7 +246,7 @@ fn getnameinfo<'py>(
         .detach(|| numeric_target(&host, port, flowinfo, scope_id, tuple_len))
         .map_err(to_pyerr)?;
     let local = name_info_is_local(&target, flags);
-    let (host, serv) = resolver::run(py, local, move || lookup::raw_getnameinfo(&target, flags))?
+    let (host, serv) = resolver::run(py, local, move || netdb::raw_getnameinfo(&target, flags))?
         .map_err(|failure| to_pyerr(NameInfoError::Gai(failure)))?;
     PyTuple::new(py, [args::utf8(py, &host)?, args::utf8(py, &serv)?])
 }
@@ -180,8 +269,8 @@ fn numeric_target(
         flags: libc::AI_NUMERICHOST,
     };
     let service = CString::new(port.to_string()).unwrap_or_default();
-    let found =
-        lookup::raw_getaddrinfo(Some(host), Some(&service), hints).map_err(NameInfoError::Gai)?;
+    let found = netdb::raw_getaddrinfo(Some(host), Some(&service), hints, usize::MAX)
+        .map_err(NameInfoError::Gai)?;
     let [first] = found.as_slice() else {
         return Err(NameInfoError::Multiple);
     };
@@ -218,15 +307,9 @@ fn with_flow(addr: &SockAddr, flowinfo: u32, scope_id: u32) -> SockAddr {
         let mut sin6 = *(addr.as_ptr() as *const libc::sockaddr_in6);
         sin6.sin6_flowinfo = flowinfo.to_be();
         sin6.sin6_scope_id = scope_id;
-        lookup::copy_sockaddr(
+        addr::copy_sockaddr(
             &sin6 as *const _ as *const libc::sockaddr,
             std::mem::size_of::<libc::sockaddr_in6>() as libc::socklen_t,
         )
     }
-}
-
-/// Adds `getaddrinfo` (the core of the Python wrapper) and `getnameinfo`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(getaddrinfo, m)?)?;
-    m.add_function(wrap_pyfunction!(getnameinfo, m)?)
 }

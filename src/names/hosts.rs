@@ -1,8 +1,7 @@
 //! Host names: `gethostname`, `sethostname`, `gethostbyname`,
 //! `gethostbyname_ex`, `gethostbyaddr`, with CPython's argument rules, audit
 //! events and errors. A lookup that may wait on the network runs on the
-//! resolver's helper thread, so Ctrl-C interrupts it (resolver.rs). The service, protocol and addrinfo functions live in
-//! their own files and are registered from here.
+//! resolver's helper thread, so Ctrl-C interrupts it (resolver.rs).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -11,15 +10,16 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 use socket2::SockAddr;
 
-use crate::netdb::{self, HostEntry};
-use crate::{addr, addrinfo, args, audit, error, local_db, lookup, notes, resolver, services};
+use super::netdb::{self, HostEntry};
+use super::{addrinfo, local_db, resolver};
+use crate::{addr, args, audit, error, notes};
 
 /// gethostname() -> string
 ///
 /// Return the current host name.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostname<'py>(
+pub fn gethostname<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -47,7 +47,7 @@ fn gethostname<'py>(
 /// Sets the hostname to name.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn sethostname(
+pub fn sethostname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -78,7 +78,7 @@ fn sethostname(
 /// Return the IP address (a string of the form '255.255.255.255') for a host.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyname(
+pub fn gethostbyname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -97,7 +97,7 @@ fn gethostbyname(
 /// for a host.  The host argument is a string giving a host name or IP number.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyname_ex<'py>(
+pub fn gethostbyname_ex<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -111,7 +111,7 @@ fn gethostbyname_ex<'py>(
         .map_err(|err| notes::unresolved(py, err, &given[0]))?;
     // A numeric name never reaches the databases (glibc's digits-dots step).
     let local =
-        lookup::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
+        addrinfo::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
     let entry = resolver::run(py, local, move || netdb::host_by_name(&name))?;
     host_tuple(py, entry, i32::from(sa.family()))
 }
@@ -122,7 +122,7 @@ fn gethostbyname_ex<'py>(
 /// for a host.  The host argument is a string giving a host name or IP number.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn gethostbyaddr<'py>(
+pub fn gethostbyaddr<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -183,19 +183,8 @@ fn address_text(raw: &[u8], family: i32) -> PyResult<String> {
         }
         libc::AF_INET6 => {
             let octets: [u8; 16] = raw.try_into().unwrap_or_default();
-            Ok(crate::convert::ipv6_text(&Ipv6Addr::from(octets)))
+            Ok(addr::ipv6_text(&Ipv6Addr::from(octets)))
         }
         _ => Err(PyOSError::new_err("unsupported address family")),
     }
-}
-
-/// Adds the lookup functions to the module `m`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(gethostname, m)?)?;
-    m.add_function(wrap_pyfunction!(sethostname, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyname, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyname_ex, m)?)?;
-    m.add_function(wrap_pyfunction!(gethostbyaddr, m)?)?;
-    services::register(m)?;
-    addrinfo::register(m)
 }

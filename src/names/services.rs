@@ -7,7 +7,8 @@ use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use crate::{args, audit, local_db, netdb, resolver};
+use super::{local_db, netdb, resolver};
+use crate::{args, audit};
 
 /// getservbyname(servicename[, protocolname]) -> integer
 ///
@@ -16,7 +17,7 @@ use crate::{args, audit, local_db, netdb, resolver};
 /// otherwise any protocol will match.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn getservbyname(
+pub fn getservbyname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -41,7 +42,7 @@ fn getservbyname(
 /// otherwise any protocol will match.
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn getservbyport<'py>(
+pub fn getservbyport<'py>(
     py: Python<'py>,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -67,7 +68,7 @@ fn getservbyport<'py>(
 /// Return the protocol number for the named protocol.  (Rarely used.)
 #[pyfunction]
 #[pyo3(signature = (*args, **kwargs), text_signature = None)]
-fn getprotobyname(
+pub fn getprotobyname(
     py: Python<'_>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
@@ -78,11 +79,4 @@ fn getprotobyname(
         netdb::protocol_by_name(&name)
     })?
     .ok_or_else(|| PyOSError::new_err("protocol not found"))
-}
-
-/// Adds the service and protocol functions to the module `m`.
-pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_function(wrap_pyfunction!(getservbyname, m)?)?;
-    m.add_function(wrap_pyfunction!(getservbyport, m)?)?;
-    m.add_function(wrap_pyfunction!(getprotobyname, m)?)
 }
