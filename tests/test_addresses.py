@@ -141,3 +141,23 @@ def test_netlink_addresses():
 def body_bind(mod, address):
     with mod.socket(socket.AF_NETLINK, socket.SOCK_RAW, socket.NETLINK_ROUTE) as s:
         return s.bind(address)
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["connect-date-host", "connect-ordereddict-port", "sendmsg-none-ancillary"],
+)
+def test_wrong_types_are_named_as_cpython_names_them(call):
+    """Messages name a type by its tp_name: datetime.date, not date; None, not NoneType."""
+    import collections
+    import datetime
+
+    def body(mod):
+        with mod.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            if call == "connect-date-host":
+                return s.connect((datetime.date(2000, 1, 1), 80))
+            if call == "connect-ordereddict-port":
+                return s.connect(("127.0.0.1", collections.OrderedDict()))
+            return s.sendmsg([b"x"], [None], 0, ("127.0.0.1", 9))
+
+    same(body)

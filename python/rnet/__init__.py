@@ -85,7 +85,7 @@ _CONVERSIONS = (
     "dup",
     "has_ipv6",
 )
-# The core's (src/names.rs, src/convert.rs), but for the lookups Lib/socket.py
+# The core's (src/names/, src/convert.rs), but for the lookups Lib/socket.py
 # writes in Python, which rnet does too (_names.py).
 globals().update(
     {n: getattr(_names if n in _names.__all__ else _rnet, n) for n in (*_LOOKUPS, *_CONVERSIONS)}
