@@ -263,6 +263,8 @@ impl Socket {
     /// Bind the socket to a local address.  For IP sockets, the address is a
     /// pair (host, port); the host must refer to the local host. For raw packet
     /// sockets the address is a tuple (ifname, proto [,pkttype [,hatype [,addr]]])
+    // The docstring is CPython's, brackets for optional arguments and all.
+    #[allow(rustdoc::broken_intra_doc_links)]
     #[pyo3(signature = (*args, **kwargs), text_signature = "($self, address, /)")]
     fn bind(
         slf: &Bound<'_, Self>,
@@ -438,6 +440,8 @@ impl Socket {
         self.set_timeout_ns(if block { timeout::NONE } else { 0 })
     }
 
+    // The docstring is CPython's, brackets for optional arguments and all.
+    #[allow(rustdoc::broken_intra_doc_links)]
     /// listen([backlog])
     ///
     /// Enable a server to accept connections; corresponds to `listen(2)`.

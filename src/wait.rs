@@ -13,6 +13,11 @@
 //! The call runs on an [`FdGuard`], so the fd number it uses cannot be given
 //! to another socket while it waits (see fd.rs). `connect` is the same door
 //! with CPython's connect shape (`sock_call_ex(connect=1)`).
+//!
+//! Name lookups are the one other place rnet blocks, and they have a second
+//! door, `names/resolver.rs`: the C resolver retries EINTR itself, so there
+//! the caller waits on a helper thread's answer in slices and runs the same
+//! signal handlers (`check_signals`) between them.
 
 use std::io;
 use std::os::fd::RawFd;
