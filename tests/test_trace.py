@@ -399,8 +399,14 @@ def test_off_is_the_plain_calls():
     # __wrapped__), and the class is as it was before tracing was turned on.
     code = textwrap.dedent(
         """
+        import sys
+
         import rnet
         from rnet import _names, _rnet
+
+        # Not even loaded: a program that never traces pays no import for it.
+        assert "rnet._trace" not in sys.modules, "rnet._trace imported"
+        assert "logging" not in sys.modules, "logging imported"
 
         def wrapped():
             names = [n for n in dir(rnet.socket) if not n.startswith("__") or n in

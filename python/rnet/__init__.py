@@ -50,7 +50,6 @@ from ._notes import notes_enabled, set_notes  # noqa: F401  (rnet's own, not the
 from ._rnet import __version__ as __version__
 from ._rnet import getdefaulttimeout, setdefaulttimeout
 from ._sock import SocketType, socket
-from ._trace import gettrace, settrace, tracing  # noqa: F401  (not the stdlib's: not in __all__)
 
 # The lookups and conversions, each named once: from here they are set on the
 # module, listed in __all__, and (the lookups) traced by settrace().
@@ -141,3 +140,21 @@ __all__ = [
     *_CONVERSIONS,
     *_CONSTANTS,
 ]
+
+
+# Tracing (rnet's own, not in __all__) is loaded on first use: its module
+# brings logging, json and uuid, which would double the import time of every
+# program that never traces.
+_TRACING = ("gettrace", "settrace", "tracing")
+
+
+def __getattr__(name):
+    if name in _TRACING:
+        from . import _trace
+
+        return getattr(_trace, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *_TRACING})
