@@ -332,6 +332,11 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         .map(|t| t.into_any())
 }
 
+/// [`ipv4_text`] as an owned String (gethostbyname, inet_ntoa, …).
+pub fn ipv4_string(ip: Ipv4Addr) -> String {
+    ipv4_text(ip.octets(), &mut [0; 15]).to_owned()
+}
+
 /// Dotted-quad text, as inet_ntop writes it, without the formatting
 /// machinery: every recvfrom/accept/getpeername of IPv4 returns one.
 fn ipv4_text(octets: [u8; 4], out: &mut [u8; 15]) -> &str {

@@ -142,7 +142,7 @@ pub fn inet_ntoa(
     let arg = one_arg("inet_ntoa", args, kwargs)?;
     let packed = buffer::with_bytes_like(&arg, |b| <[u8; 4]>::try_from(b))?
         .map_err(|_| PyOSError::new_err("packed IP wrong length for inet_ntoa"))?;
-    Ok(Ipv4Addr::from(packed).to_string())
+    Ok(addr::ipv4_string(Ipv4Addr::from(packed)))
 }
 
 /// inet_pton(af, ip) -> packed IP address string
@@ -185,7 +185,7 @@ pub fn inet_ntop(
     let given = args::varargs("inet_ntop", args, kwargs, 2, 2)?;
     let af = args::c_int(&given[0])?;
     buffer::with_bytes_like(&given[1], |packed| match af {
-        libc::AF_INET => <[u8; 4]>::try_from(packed).map(|a| Ipv4Addr::from(a).to_string()),
+        libc::AF_INET => <[u8; 4]>::try_from(packed).map(|a| addr::ipv4_string(Ipv4Addr::from(a))),
         libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| addr::ipv6_text(&Ipv6Addr::from(a))),
         _ => Ok(String::new()),
     })?

@@ -138,6 +138,16 @@ impl Socket {
         let Ok(fd) = this.fd() else {
             return Ok(libc::EBADF);
         };
+        if this.kind() == libc::SOCK_DGRAM
+            && matches!(this.family(), libc::AF_INET | libc::AF_INET6)
+        {
+            // A UDP connect(2) only records the peer and never waits, so it
+            // needs no GIL release (CPython releases it all the same).
+            return Ok(match with_sock(&fd, |s| s.connect(&target)) {
+                Ok(()) => 0,
+                Err(err) => err.raw_os_error().unwrap_or(libc::EIO),
+            });
+        }
         match wait::connect(py, &fd, this.timeout(), &target) {
             Ok(()) => Ok(0),
             Err(Failure::Os(err)) => Ok(err.raw_os_error().unwrap_or(libc::EIO)),

@@ -62,15 +62,14 @@ def create_connection(
     cannot take twice the timeout. With *all_errors*, failures are raised as
     an ExceptionGroup; otherwise the last error is raised.
     """
-    from . import getaddrinfo
-
+    rnet = _module()  # its getaddrinfo and socket, as patched (tracing)
     host, port = address
     # A positive timeout is shared by all addresses: the first gets all of it
     # (so it behaves exactly as CPython's), later ones what is left.
     shared = isinstance(timeout, (int, float)) and timeout > 0
     deadline = None
     exceptions = []
-    for af, socktype, proto, _canonname, sa in getaddrinfo(host, port, 0, _std.SOCK_STREAM):
+    for af, socktype, proto, _canonname, sa in rnet.getaddrinfo(host, port, 0, _std.SOCK_STREAM):
         left = None if deadline is None else deadline - time.monotonic()
         if left is not None and left <= 0:
             if not all_errors:
@@ -79,7 +78,7 @@ def create_connection(
             break
         sock = None
         try:
-            sock = _module().socket(af, socktype, proto)
+            sock = rnet.socket(af, socktype, proto)
             if timeout is not _GLOBAL_DEFAULT_TIMEOUT:
                 sock.settimeout(timeout if left is None else left)
             if shared and deadline is None:

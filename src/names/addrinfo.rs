@@ -42,8 +42,9 @@ fn resolve_max(
     hints: Hints,
     max: usize,
 ) -> PyResult<Vec<AddrInfo>> {
-    let local = host_is_local(host, hints) && service_is_local(service, hints);
-    if resolver::runs_inline(local) {
+    let inline =
+        resolver::runs_inline(|| host_is_local(host, hints) && service_is_local(service, hints));
+    if inline {
         // The same call as below, without copying the strings for a helper.
         return py
             .detach(|| netdb::raw_getaddrinfo(host, service, hints, max))
@@ -51,7 +52,7 @@ fn resolve_max(
     }
     let host = host.map(CStr::to_owned);
     let service = service.map(CStr::to_owned);
-    resolver::run(py, local, move || {
+    resolver::run(py, false, move || {
         netdb::raw_getaddrinfo(host.as_deref(), service.as_deref(), hints, max)
     })?
     .map_err(|failure| failure.into_pyerr(py))
@@ -245,8 +246,8 @@ pub fn getnameinfo<'py>(
     let target = py
         .detach(|| numeric_target(&host, port, flowinfo, scope_id, tuple_len))
         .map_err(to_pyerr)?;
-    let local = name_info_is_local(&target, flags);
-    let (host, serv) = resolver::run(py, local, move || netdb::raw_getnameinfo(&target, flags))?
+    let inline = resolver::runs_inline(|| name_info_is_local(&target, flags));
+    let (host, serv) = resolver::run(py, inline, move || netdb::raw_getnameinfo(&target, flags))?
         .map_err(|failure| to_pyerr(NameInfoError::Gai(failure)))?;
     PyTuple::new(py, [args::utf8(py, &host)?, args::utf8(py, &serv)?])
 }

@@ -88,7 +88,7 @@ pub fn gethostbyname(
     audit::audit(py, c"socket.gethostbyname", &[&given[0]])?;
     let sa = addr::resolve_host(py, &name, libc::AF_INET)
         .map_err(|err| notes::unresolved(py, err, &given[0]))?;
-    Ok(ipv4_of(&sa).to_string())
+    Ok(addr::ipv4_string(ipv4_of(&sa)))
 }
 
 /// gethostbyname_ex(host) -> (name, aliaslist, addresslist)
@@ -110,9 +110,10 @@ pub fn gethostbyname_ex<'py>(
     let sa = addr::resolve_host(py, &name, libc::AF_INET)
         .map_err(|err| notes::unresolved(py, err, &given[0]))?;
     // A numeric name never reaches the databases (glibc's digits-dots step).
-    let local =
-        addrinfo::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET);
-    let entry = resolver::run(py, local, move || netdb::host_by_name(&name))?;
+    let inline = resolver::runs_inline(|| {
+        addrinfo::is_numeric_host(&name) || local_db::host_name_is_local(&name, libc::AF_INET)
+    });
+    let entry = resolver::run(py, inline, move || netdb::host_by_name(&name))?;
     host_tuple(py, entry, i32::from(sa.family()))
 }
 
@@ -139,8 +140,8 @@ pub fn gethostbyaddr<'py>(
     } else {
         return Err(PyOSError::new_err("unsupported address family"));
     };
-    let local = local_db::host_addr_is_local(&raw, family);
-    let entry = resolver::run(py, local, move || netdb::host_by_addr(&raw, family))?;
+    let inline = resolver::runs_inline(|| local_db::host_addr_is_local(&raw, family));
+    let entry = resolver::run(py, inline, move || netdb::host_by_addr(&raw, family))?;
     host_tuple(py, entry, family)
 }
 
@@ -179,7 +180,7 @@ fn address_text(raw: &[u8], family: i32) -> PyResult<String> {
     match family {
         libc::AF_INET => {
             let octets: [u8; 4] = raw.try_into().unwrap_or_default();
-            Ok(Ipv4Addr::from(octets).to_string())
+            Ok(addr::ipv4_string(Ipv4Addr::from(octets)))
         }
         libc::AF_INET6 => {
             let octets: [u8; 16] = raw.try_into().unwrap_or_default();

@@ -41,17 +41,16 @@ use crate::error;
 const SLICE: Duration = Duration::from_millis(50);
 
 /// Runs `job`, a resolver call, and returns its result, or the exception a
-/// signal handler raised while waiting. `local` says the call is answered
-/// from local files (see local_db.rs): then, as on any thread that does not
-/// run signal handlers, it runs right here with the GIL released. Otherwise
-/// it runs on a helper thread; `job` owns everything it touches, so it can
-/// outlive this call.
-pub fn run<T, F>(py: Python<'_>, local: bool, job: F) -> PyResult<T>
+/// signal handler raised while waiting. `inline` is [`runs_inline`]'s
+/// answer: then it runs right here with the GIL released. Otherwise it runs
+/// on a helper thread; `job` owns everything it touches, so it can outlive
+/// this call.
+pub fn run<T, F>(py: Python<'_>, inline: bool, job: F) -> PyResult<T>
 where
     F: FnOnce() -> T + Send + 'static,
     T: Send + 'static,
 {
-    if runs_inline(local) {
+    if inline {
         return Ok(py.detach(job));
     }
     let (tx, rx) = mpsc::sync_channel(1);
@@ -77,10 +76,12 @@ where
 /// as a `pthread_t`; 0 until [`init`] ran.
 static MAIN_THREAD: AtomicU64 = AtomicU64::new(0);
 
-/// Would [`run`] call a job of this `local`ity on the caller's thread? A
-/// caller that knows may skip making its job own its arguments.
-pub fn runs_inline(local: bool) -> bool {
-    local || !runs_signal_handlers()
+/// Does a lookup run on the caller's thread? Yes on any thread that does not
+/// run signal handlers, and on the one that does when `local` says the local
+/// files answer it (local_db.rs). `local` is asked only there: the locality
+/// checks cost a tenth of a short lookup, for nothing on a worker thread.
+pub fn runs_inline(local: impl FnOnce() -> bool) -> bool {
+    !runs_signal_handlers() || local()
 }
 
 /// Is this the thread that runs Python's signal handlers? Unknown counts as

@@ -29,9 +29,11 @@ pub fn getservbyname(
         None => None,
     };
     audit::audit_ss(py, c"socket.getservbyname", Some(&name), proto.as_deref())?;
-    resolver::run(py, local_db::services_are_local(), move || {
-        netdb::service_by_name(&name, proto.as_deref())
-    })?
+    resolver::run(
+        py,
+        resolver::runs_inline(local_db::services_are_local),
+        move || netdb::service_by_name(&name, proto.as_deref()),
+    )?
     .ok_or_else(|| PyOSError::new_err("service/proto not found"))
 }
 
@@ -56,9 +58,11 @@ pub fn getservbyport<'py>(
     let port = u16::try_from(port)
         .map_err(|_| PyOverflowError::new_err("getservbyport: port must be 0-65535."))?;
     audit::audit_is(py, c"socket.getservbyport", port.into(), proto.as_deref())?;
-    let name = resolver::run(py, local_db::services_are_local(), move || {
-        netdb::service_by_port(port, proto.as_deref())
-    })?
+    let name = resolver::run(
+        py,
+        resolver::runs_inline(local_db::services_are_local),
+        move || netdb::service_by_port(port, proto.as_deref()),
+    )?
     .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
     args::utf8(py, &name)
 }
@@ -75,8 +79,10 @@ pub fn getprotobyname(
 ) -> PyResult<i32> {
     let given = args::varargs("getprotobyname", args, kwargs, 1, 1)?;
     let name = args::c_str(&given[0], "getprotobyname", 1)?;
-    resolver::run(py, local_db::protocols_are_local(), move || {
-        netdb::protocol_by_name(&name)
-    })?
+    resolver::run(
+        py,
+        resolver::runs_inline(local_db::protocols_are_local),
+        move || netdb::protocol_by_name(&name),
+    )?
     .ok_or_else(|| PyOSError::new_err("protocol not found"))
 }
