@@ -7,7 +7,7 @@
 //! positional argument", "out of range integral type conversion attempted"),
 //! so these functions take `*args, **kwargs` and parse them here.
 
-use std::ffi::{c_long, c_ulong, CString};
+use std::ffi::{c_long, c_ulong, CStr, CString};
 
 use pyo3::exceptions::{PyOverflowError, PySystemError, PyTypeError, PyValueError};
 use pyo3::ffi;
@@ -22,10 +22,58 @@ pub fn varargs<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
     min: usize,
     max: usize,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
+) -> PyResult<Given<'py>> {
     no_keywords("", name, kwargs)?;
     count(name, args, min, max)?;
-    Ok(args.iter().collect())
+    Given::new(args)
+}
+
+/// The positional arguments of a `METH_VARARGS` call, at most [`Given::MAX`]
+/// of them, held without an allocation: every lookup parses one.
+pub struct Given<'py> {
+    items: [Option<Bound<'py, PyAny>>; Given::MAX],
+}
+
+impl<'py> Given<'py> {
+    /// The most any of the module's `METH_VARARGS` callables takes (sendmsg).
+    pub const MAX: usize = 4;
+
+    fn new(args: &Bound<'py, PyTuple>) -> PyResult<Self> {
+        let len = args.len();
+        if len > Self::MAX {
+            return Err(PySystemError::new_err(
+                "too many arguments for rnet's parser",
+            ));
+        }
+        let mut items = [None, None, None, None];
+        for (slot, item) in items.iter_mut().zip(args.iter()) {
+            *slot = Some(item);
+        }
+        Ok(Given { items })
+    }
+
+    pub fn get(&self, i: usize) -> Option<&Bound<'py, PyAny>> {
+        self.items.get(i)?.as_ref()
+    }
+
+    pub fn first(&self) -> Option<&Bound<'py, PyAny>> {
+        self.get(0)
+    }
+
+    /// The first argument, owned (for a callable that takes exactly one).
+    pub fn into_first(self) -> Option<Bound<'py, PyAny>> {
+        let [first, ..] = self.items;
+        first
+    }
+}
+
+impl<'py> std::ops::Index<usize> for Given<'py> {
+    type Output = Bound<'py, PyAny>;
+
+    /// An argument the count check guaranteed.
+    fn index(&self, i: usize) -> &Self::Output {
+        self.get(i).expect("argument count checked")
+    }
 }
 
 /// [`varargs`] for a method of the socket class: CPython names a method by
@@ -36,9 +84,9 @@ pub fn method_varargs<'py>(
     kwargs: Option<&Bound<'py, PyDict>>,
     min: usize,
     max: usize,
-) -> PyResult<Vec<Bound<'py, PyAny>>> {
+) -> PyResult<Given<'py>> {
     method_arity(name, args, kwargs, min, max)?;
-    Ok(args.iter().collect())
+    Given::new(args)
 }
 
 /// [`method_varargs`]' checks alone, for a method that reads the tuple
@@ -263,12 +311,20 @@ pub fn null_without_error(fname: &str) -> PyErr {
 }
 
 /// The `s` format unit: a str without NUL, as UTF-8.
-pub fn c_str(obj: &Bound<'_, PyAny>, fname: &str, pos: usize) -> PyResult<CString> {
+pub fn c_str<'a>(obj: &'a Bound<'_, PyAny>, fname: &str, pos: usize) -> PyResult<&'a CStr> {
     let text = obj
         .cast::<PyString>()
-        .map_err(|_| bad_argument(fname, pos, "str", obj))?
-        .to_str()?;
-    CString::new(text).map_err(|_| PyValueError::new_err("embedded null character"))
+        .map_err(|_| bad_argument(fname, pos, "str", obj))?;
+    let mut size: ffi::Py_ssize_t = 0;
+    // SAFETY: `text` is a str; the UTF-8 it returns is cached in the object,
+    // NUL-terminated, and lives as long as the object `obj` keeps alive.
+    let utf8 = unsafe { ffi::PyUnicode_AsUTF8AndSize(text.as_ptr(), &mut size) };
+    if utf8.is_null() {
+        return Err(PyErr::fetch(obj.py()));
+    }
+    // SAFETY: `size` bytes and the terminating NUL, as documented.
+    let bytes = unsafe { std::slice::from_raw_parts(utf8.cast::<u8>(), size as usize + 1) };
+    CStr::from_bytes_with_nul(bytes).map_err(|_| PyValueError::new_err("embedded null character"))
 }
 
 /// The `et` format unit with the "idna" codec: str is encoded (ASCII too, so

@@ -23,7 +23,8 @@ fn one_arg<'py>(
     if pyver::since(args.py(), 13) {
         return args::single(name, args, kwargs);
     }
-    Ok(args::varargs(name, args, kwargs, 1, 1)?.swap_remove(0))
+    let given = args::varargs(name, args, kwargs, 1, 1)?;
+    Ok(given.into_first().expect("argument count checked"))
 }
 
 /// The 16-bit swaps (`i` format up to 3.12, Argument Clinic's `int` from

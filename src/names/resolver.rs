@@ -24,6 +24,7 @@
 //! Helpers are kept for a while after their job and reused: starting a thread
 //! costs more than the hand-over.
 
+use std::ffi::CStr;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -75,6 +76,26 @@ where
 /// The thread CPython runs signal handlers on (`threading.main_thread()`),
 /// as a `pthread_t`; 0 until [`init`] ran.
 static MAIN_THREAD: AtomicU64 = AtomicU64::new(0);
+
+/// [`run`] for a lookup of one name and an optional second one (a
+/// protocol): on the caller's thread `job` reads the caller's strings as
+/// they are; only a helper, which may outlive this call, gets copies.
+pub fn run_named<T>(
+    py: Python<'_>,
+    local: impl FnOnce() -> bool,
+    name: &CStr,
+    other: Option<&CStr>,
+    job: fn(&CStr, Option<&CStr>) -> T,
+) -> PyResult<T>
+where
+    T: Send + 'static,
+{
+    if runs_inline(local) {
+        return Ok(py.detach(|| job(name, other)));
+    }
+    let (name, other) = (name.to_owned(), other.map(CStr::to_owned));
+    run(py, false, move || job(&name, other.as_deref()))
+}
 
 /// Does a lookup run on the caller's thread? Yes on any thread that does not
 /// run signal handlers, and on the one that does when `local` says the local

@@ -3,6 +3,8 @@
 //! netdb.rs), so any number of Python threads can ask at once and each gets
 //! its own answer; resolver.rs decides on which thread they run.
 
+use std::ffi::CStr;
+
 use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -28,11 +30,13 @@ pub fn getservbyname(
         Some(p) => Some(args::c_str(p, "getservbyname", 2)?),
         None => None,
     };
-    audit::audit_ss(py, c"socket.getservbyname", Some(&name), proto.as_deref())?;
-    resolver::run(
+    audit::audit_ss(py, c"socket.getservbyname", Some(name), proto)?;
+    resolver::run_named(
         py,
-        resolver::runs_inline(local_db::services_are_local),
-        move || netdb::service_by_name(&name, proto.as_deref()),
+        local_db::services_are_local,
+        name,
+        proto,
+        netdb::service_by_name,
     )?
     .ok_or_else(|| PyOSError::new_err("service/proto not found"))
 }
@@ -57,12 +61,15 @@ pub fn getservbyport<'py>(
     };
     let port = u16::try_from(port)
         .map_err(|_| PyOverflowError::new_err("getservbyport: port must be 0-65535."))?;
-    audit::audit_is(py, c"socket.getservbyport", port.into(), proto.as_deref())?;
-    let name = resolver::run(
-        py,
-        resolver::runs_inline(local_db::services_are_local),
-        move || netdb::service_by_port(port, proto.as_deref()),
-    )?
+    audit::audit_is(py, c"socket.getservbyport", port.into(), proto)?;
+    let name = if resolver::runs_inline(local_db::services_are_local) {
+        py.detach(|| netdb::service_by_port(port, proto))
+    } else {
+        let proto = proto.map(CStr::to_owned);
+        resolver::run(py, false, move || {
+            netdb::service_by_port(port, proto.as_deref())
+        })?
+    }
     .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
     args::utf8(py, &name)
 }
@@ -79,10 +86,8 @@ pub fn getprotobyname(
 ) -> PyResult<i32> {
     let given = args::varargs("getprotobyname", args, kwargs, 1, 1)?;
     let name = args::c_str(&given[0], "getprotobyname", 1)?;
-    resolver::run(
-        py,
-        resolver::runs_inline(local_db::protocols_are_local),
-        move || netdb::protocol_by_name(&name),
-    )?
+    resolver::run_named(py, local_db::protocols_are_local, name, None, |name, _| {
+        netdb::protocol_by_name(name)
+    })?
     .ok_or_else(|| PyOSError::new_err("protocol not found"))
 }
