@@ -581,3 +581,45 @@ def test_sock_nonblock_with_fileno_leaves_the_fd_alone():
             return s.gettimeout(), os.get_blocking(fd)
 
     assert same(body) == ("ok", (0.0, True))
+
+
+def test_blocking_send_with_no_room_waits_and_sends_everything(mod):
+    # rnet tries a small send without releasing the GIL first (MSG_DONTWAIT);
+    # with the buffer full it must still block as send(2) does, with the GIL
+    # released so the reader can run, and a part taken at once must be
+    # followed by the rest: the count is all of it.
+    import struct
+
+    from helpers import fill_send_buffer
+
+    payload = bytes(range(256)) * 40  # under rnet's 16 KiB held-GIL size
+    client, conn = pair(mod)
+    with client, conn:
+        fill_send_buffer(client)
+        client.setblocking(True)
+        # A send that held the GIL while it waited would keep the reader out
+        # until this kernel timeout ended it; then the reader's first bytes
+        # come 10 s after the send started rather than at once.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("@ll", 10, 0))
+        got = bytearray()
+        first = []
+
+        def drain():
+            time.sleep(0.2)  # let the send find the buffer full first
+            for _ in range(100_000):
+                data = conn.recv(65536)
+                if not data:
+                    return
+                first.append(time.monotonic())
+                got.extend(data)
+
+        reader = threading.Thread(target=drain)
+        started = time.monotonic()
+        reader.start()
+        sent = client.send(payload)
+        client.shutdown(socket.SHUT_WR)
+        reader.join(20)
+        assert not reader.is_alive()
+    assert sent == len(payload)
+    assert got.endswith(payload) and got[: -len(payload)] == b"f" * (len(got) - len(payload))
+    assert first[0] - started < 5, "the reader waited for the kernel's send timeout"
