@@ -41,6 +41,7 @@ GRACE = 20.0  # how much longer than its time budget a run may take before it is
 JOIN_TIMEOUT = 5.0
 
 PINGPONG_BATCH = 100  # round trips between two clock reads
+CHURN_BATCH = 50  # connections between two clock reads
 SEND_BATCH = 1000  # small sends between two clock reads
 BULK_BATCH = 16  # 64 KiB sendall calls between two clock reads
 BULK_CHUNK = 64 * 1024
@@ -251,7 +252,59 @@ def small_send_client(S, cfg):
     return {"count": n, "elapsed": elapsed}
 
 
-# 4. UDP ping-pong ------------------------------------------------------------
+# 4. Connection churn: connect, accept, close ---------------------------------
+
+
+def churn_server(S, cfg, conn):
+    """Accept and close until the client has been gone for two seconds.
+
+    The listener stays blocking for Python (the accept path under test); the
+    kernel's SO_RCVTIMEO ends an accept that waits longer, which marks the end
+    (longer than a SYN's 1 s retry, should the backlog ever overflow).
+    """
+    ls = S.socket(S.AF_INET, S.SOCK_STREAM)
+    accepted = 0
+    with ls:
+        ls.setsockopt(S.SOL_SOCKET, S.SO_REUSEADDR, 1)
+        ls.setsockopt(S.SOL_SOCKET, S.SO_RCVTIMEO, struct.pack("@ll", 2, 0))
+        ls.bind((HOST, 0))
+        ls.listen(4096)  # the client may run ahead of the server on one CPU
+        conn.send(("port", ls.getsockname()[1]))
+        started = time.perf_counter()
+        for _ in range(cfg["max_count"] + cfg["warmup"] + 1):
+            try:
+                c, _ = ls.accept()
+            except BlockingIOError:
+                if accepted or time.perf_counter() - started > START_TIMEOUT:
+                    break
+                continue
+            c.close()
+            accepted += 1
+    return {"accepted": accepted}
+
+
+def churn_client(S, cfg):
+    addr = (HOST, cfg["port"])
+    for _ in range(cfg["warmup"]):
+        c = S.socket(S.AF_INET, S.SOCK_STREAM)
+        c.connect(addr)
+        c.close()
+    n, limit = 0, cfg["max_count"]
+    t0 = time.perf_counter()
+    deadline = t0 + cfg["seconds"]
+    while n < limit:
+        for _ in range(CHURN_BATCH):
+            c = S.socket(S.AF_INET, S.SOCK_STREAM)
+            c.connect(addr)
+            c.close()
+        n += CHURN_BATCH
+        if time.perf_counter() >= deadline:
+            break
+    elapsed = time.perf_counter() - t0
+    return {"count": n, "elapsed": elapsed}
+
+
+# 5. UDP ping-pong ------------------------------------------------------------
 
 
 def udp_server(S, cfg, conn):
@@ -369,6 +422,16 @@ WORKLOADS = {
         client=small_send_client,
         value=_ns_per_call,
         cfg=dict(max_count=50_000_000, warmup=2000, recv_buf=DRAIN_BUF, max_recvs=10**8, cork=True),
+    ),
+    "churn": dict(
+        label="TCP socket+connect+close, accept+close",
+        unit="connections/s",
+        higher=True,
+        server=churn_server,
+        client=churn_client,
+        value=_rate,
+        # Bounded below the ephemeral ports a run can leave in TIME_WAIT.
+        cfg=dict(max_count=20_000, warmup=200),
     ),
     "udp": dict(
         label="UDP ping-pong 64 B",
