@@ -35,7 +35,6 @@ the binding, and with ``--floor`` the same loop written in C
 
 import argparse
 import os
-import shutil
 import socket
 import statistics
 import struct
@@ -43,7 +42,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+import cbuild
 
 import rnet
 
@@ -168,12 +168,9 @@ WORKLOADS = {
 def c_floor(tmp):
     """A function running bench/mmsg_floor.c (the batch64 loop in C, built in
     `tmp`) that returns its two rates, or None without a C compiler."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
+    exe = cbuild.build("mmsg_floor", tmp)
+    if exe is None:
         return None
-    exe = os.path.join(tmp, "mmsg_floor")
-    source = Path(__file__).with_name("mmsg_floor.c")
-    subprocess.run([cc, "-O2", "-o", exe, str(source)], check=True, timeout=60)
 
     def run():
         out = subprocess.run([exe], check=True, timeout=60, capture_output=True, text=True)

@@ -21,7 +21,6 @@ import importlib.util
 import multiprocessing
 import os
 import platform
-import shutil
 import statistics
 import struct
 import subprocess
@@ -29,7 +28,8 @@ import sys
 import tempfile
 import time
 import traceback
-from pathlib import Path
+
+import cbuild
 
 HOST = "127.0.0.1"
 MODULES = ("socket", "rnet")  # the stdlib first; the order alternates per repetition
@@ -544,17 +544,6 @@ def run_once(ctx, workload, module, cfg):
 FLOOR_WORKLOADS = ("pingpong", "small_send", "udp")
 
 
-def build_floor(tmp):
-    """Compile bench/sockets_floor.c into tmp; None without a C compiler."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        return None
-    exe = os.path.join(tmp, "sockets_floor")
-    source = Path(__file__).with_name("sockets_floor.c")
-    subprocess.run([cc, "-O2", "-o", exe, str(source)], check=True, timeout=60)
-    return exe
-
-
 def run_floor(exe, workload, seconds, pin):
     """One run of the C loop, client and server on the CPUs given (or free)."""
 
@@ -670,7 +659,7 @@ def main(argv=None):
     rows = []
     t_start = time.perf_counter()
     tmp = tempfile.TemporaryDirectory()
-    floor = build_floor(tmp.name) if args.floor else None
+    floor = cbuild.build("sockets_floor", tmp.name) if args.floor else None
     if args.floor and floor is None:
         print("(no C compiler: --floor skipped)")
     for name in names:

@@ -25,7 +25,7 @@ pub fn varargs<'py>(
 ) -> PyResult<Given<'py>> {
     no_keywords("", name, kwargs)?;
     count(name, args, min, max)?;
-    Given::new(args)
+    Given::of(args)
 }
 
 /// The positional arguments of a `METH_VARARGS` call, at most [`Given::MAX`]
@@ -38,7 +38,8 @@ impl<'py> Given<'py> {
     /// The most any of the module's `METH_VARARGS` callables takes (sendmsg).
     pub const MAX: usize = 4;
 
-    fn new(args: &Bound<'py, PyTuple>) -> PyResult<Self> {
+    /// The arguments of a call whose count was checked.
+    pub fn of(args: &Bound<'py, PyTuple>) -> PyResult<Self> {
         let len = args.len();
         if len > Self::MAX {
             return Err(PySystemError::new_err(
@@ -76,21 +77,9 @@ impl<'py> std::ops::Index<usize> for Given<'py> {
     }
 }
 
-/// [`varargs`] for a method of the socket class: CPython names a method by
-/// its qualified name (`socket.listen()`) when it refuses keywords.
-pub fn method_varargs<'py>(
-    name: &str,
-    args: &Bound<'py, PyTuple>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-    min: usize,
-    max: usize,
-) -> PyResult<Given<'py>> {
-    method_arity(name, args, kwargs, min, max)?;
-    Given::new(args)
-}
-
-/// [`method_varargs`]' checks alone, for a method that reads the tuple
-/// itself (`sendto` on every datagram: no Vec, no formatting unless it fails).
+/// [`varargs`]' checks for a method of the socket class, whose name CPython
+/// qualifies (`socket.listen()`) when it refuses keywords; the arguments are
+/// then `Given::of(args)`, or read from the tuple (`sendto`).
 pub fn method_arity(
     name: &str,
     args: &Bound<'_, PyTuple>,

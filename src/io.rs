@@ -304,7 +304,8 @@ impl Socket {
     ) -> PyResult<usize> {
         let py = slf.py();
         let this = slf.get();
-        let given = args::method_varargs("sendmsg", args, kwargs, 1, 4)?;
+        args::method_arity("sendmsg", args, kwargs, 1, 4)?;
+        let given = args::Given::of(args)?;
         // CPython's order: "O|OiO" reads the flags, then the address is
         // converted (and audited), then the data buffers, then ancdata.
         let flags = match given.get(2) {

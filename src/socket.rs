@@ -462,7 +462,8 @@ impl Socket {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        let given = args::method_varargs("listen", args, kwargs, 0, 1)?;
+        args::method_arity("listen", args, kwargs, 0, 1)?;
+        let given = args::Given::of(args)?;
         let backlog = match given.first() {
             Some(b) => args::c_int(b)?,
             None => libc::SOMAXCONN.min(128),
