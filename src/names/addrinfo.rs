@@ -42,18 +42,9 @@ fn resolve_max(
     hints: Hints,
     max: usize,
 ) -> PyResult<Vec<AddrInfo>> {
-    let inline =
-        resolver::runs_inline(|| host_is_local(host, hints) && service_is_local(service, hints));
-    if inline {
-        // The same call as below, without copying the strings for a helper.
-        return py
-            .detach(|| netdb::raw_getaddrinfo(host, service, hints, max))
-            .map_err(|failure| failure.into_pyerr(py));
-    }
-    let host = host.map(CStr::to_owned);
-    let service = service.map(CStr::to_owned);
-    resolver::run(py, false, move || {
-        netdb::raw_getaddrinfo(host.as_deref(), service.as_deref(), hints, max)
+    let local = || host_is_local(host, hints) && service_is_local(service, hints);
+    resolver::run_with(py, local, host, service, move |host, service| {
+        netdb::raw_getaddrinfo(host, service, hints, max)
     })?
     .map_err(|failure| failure.into_pyerr(py))
 }

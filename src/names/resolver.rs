@@ -77,24 +77,25 @@ where
 /// as a `pthread_t`; 0 until [`init`] ran.
 static MAIN_THREAD: AtomicU64 = AtomicU64::new(0);
 
-/// [`run`] for a lookup of one name and an optional second one (a
-/// protocol): on the caller's thread `job` reads the caller's strings as
-/// they are; only a helper, which may outlive this call, gets copies.
-pub fn run_named<T>(
+/// [`run`] for a lookup of up to two C strings (a name and a protocol, a
+/// host and a service): where the lookup runs on the caller's thread, `job`
+/// reads the caller's strings as they are; only a helper, which may outlive
+/// this call, gets copies. `job` itself owns nothing else (numbers, hints).
+pub fn run_with<T>(
     py: Python<'_>,
     local: impl FnOnce() -> bool,
-    name: &CStr,
-    other: Option<&CStr>,
-    job: fn(&CStr, Option<&CStr>) -> T,
+    a: Option<&CStr>,
+    b: Option<&CStr>,
+    job: impl FnOnce(Option<&CStr>, Option<&CStr>) -> T + Send + 'static,
 ) -> PyResult<T>
 where
     T: Send + 'static,
 {
     if runs_inline(local) {
-        return Ok(py.detach(|| job(name, other)));
+        return Ok(py.detach(|| job(a, b)));
     }
-    let (name, other) = (name.to_owned(), other.map(CStr::to_owned));
-    run(py, false, move || job(&name, other.as_deref()))
+    let (a, b) = (a.map(CStr::to_owned), b.map(CStr::to_owned));
+    run(py, false, move || job(a.as_deref(), b.as_deref()))
 }
 
 /// Does a lookup run on the caller's thread? Yes on any thread that does not

@@ -3,8 +3,6 @@
 //! netdb.rs), so any number of Python threads can ask at once and each gets
 //! its own answer; resolver.rs decides on which thread they run.
 
-use std::ffi::CStr;
-
 use pyo3::exceptions::{PyOSError, PyOverflowError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
@@ -31,12 +29,12 @@ pub fn getservbyname(
         None => None,
     };
     audit::audit_ss(py, c"socket.getservbyname", Some(name), proto)?;
-    resolver::run_named(
+    resolver::run_with(
         py,
         local_db::services_are_local,
-        name,
+        Some(name),
         proto,
-        netdb::service_by_name,
+        |name, proto| name.and_then(|name| netdb::service_by_name(name, proto)),
     )?
     .ok_or_else(|| PyOSError::new_err("service/proto not found"))
 }
@@ -62,14 +60,13 @@ pub fn getservbyport<'py>(
     let port = u16::try_from(port)
         .map_err(|_| PyOverflowError::new_err("getservbyport: port must be 0-65535."))?;
     audit::audit_is(py, c"socket.getservbyport", port.into(), proto)?;
-    let name = if resolver::runs_inline(local_db::services_are_local) {
-        py.detach(|| netdb::service_by_port(port, proto))
-    } else {
-        let proto = proto.map(CStr::to_owned);
-        resolver::run(py, false, move || {
-            netdb::service_by_port(port, proto.as_deref())
-        })?
-    }
+    let name = resolver::run_with(
+        py,
+        local_db::services_are_local,
+        None,
+        proto,
+        move |_, proto| netdb::service_by_port(port, proto),
+    )?
     .ok_or_else(|| PyOSError::new_err("port/proto not found"))?;
     args::utf8(py, &name)
 }
@@ -86,8 +83,12 @@ pub fn getprotobyname(
 ) -> PyResult<i32> {
     let given = args::varargs("getprotobyname", args, kwargs, 1, 1)?;
     let name = args::c_str(&given[0], "getprotobyname", 1)?;
-    resolver::run_named(py, local_db::protocols_are_local, name, None, |name, _| {
-        netdb::protocol_by_name(name)
-    })?
+    resolver::run_with(
+        py,
+        local_db::protocols_are_local,
+        Some(name),
+        None,
+        |name, _| name.and_then(netdb::protocol_by_name),
+    )?
     .ok_or_else(|| PyOSError::new_err("protocol not found"))
 }
