@@ -59,8 +59,13 @@ class BenchError(Exception):
 # --------------------------------------------------------------------------
 
 
-def _import(name):
-    """The module under test, by name: ``import socket as S`` or ``import rnet as S``."""
+def _import(name, cfg):
+    """The module under test, by name: ``import socket as S``, ``import rnet as S``,
+    or (``--floor``) the stdlib with thin_binding's hot calls, built into
+    ``cfg["thin_dir"]``."""
+    if name == "thin":
+        sys.path.insert(0, cfg["thin_dir"])
+        return importlib.import_module("thin_socket")
     if name not in MODULES:
         raise ValueError(f"unknown module {name!r}")
     return importlib.import_module(name)
@@ -451,7 +456,7 @@ def _child(role, workload, module, cfg, conn):
         cpus = cfg.get("cpus")
         if cpus:
             os.sched_setaffinity(0, {cpus[0] if role == "server" else cpus[-1]})
-        S = _import(module)
+        S = _import(module, cfg)
         spec = WORKLOADS[workload]
         if role == "server":
             result = spec["server"](S, cfg, conn)
@@ -541,7 +546,10 @@ def run_once(ctx, workload, module, cfg):
 
 
 # The same loops in C (bench/sockets_floor.c): the rate no binding can exceed.
-FLOOR_WORKLOADS = ("pingpong", "small_send", "udp")
+FLOOR_WORKLOADS = ("pingpong", "small_send", "udp", "churn")
+# The loops whose hot calls thin_binding.c replaces: the most a binding called
+# from Python can reach.
+THIN_WORKLOADS = ("pingpong", "small_send", "udp", "churn")
 
 
 def run_floor(exe, workload, seconds, pin):
@@ -621,8 +629,9 @@ def main(argv=None):
     parser.add_argument(
         "--floor",
         action="store_true",
-        help="also run the C loop of pingpong, small_send and udp (needs cc): "
-        "C/stdlib is the most any binding can gain",
+        help="also run pingpong, small_send, udp and churn as C loops and on the "
+        "thinnest binding (needs cc and Python.h): C/std and thin/std bound what "
+        "any binding can gain",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="print every repetition")
     args = parser.parse_args(argv)
@@ -660,12 +669,16 @@ def main(argv=None):
     t_start = time.perf_counter()
     tmp = tempfile.TemporaryDirectory()
     floor = cbuild.build("sockets_floor", tmp.name) if args.floor else None
+    thin = args.floor and cbuild.build_extension("thin_binding", tmp.name)
     if args.floor and floor is None:
         print("(no C compiler: --floor skipped)")
+    elif args.floor and not thin:
+        print("(no Python.h: the thin binding is skipped)")
     for name in names:
         spec_w = WORKLOADS[name]
-        cfg = dict(spec_w["cfg"], seconds=seconds, cpus=pin)
-        modules = MODULES + (("C",) if floor and name in FLOOR_WORKLOADS else ())
+        cfg = dict(spec_w["cfg"], seconds=seconds, cpus=pin, thin_dir=tmp.name)
+        modules = MODULES + (("thin",) if thin and name in THIN_WORKLOADS else ())
+        modules += ("C",) if floor and name in FLOOR_WORKLOADS else ()
         results = {m: [] for m in modules}
         for rep in range(reps):
             order = modules if rep % 2 == 0 else modules[::-1]
@@ -690,6 +703,7 @@ def main(argv=None):
         std = pick(results["socket"]) if results["socket"] else None
         rn = pick(results["rnet"]) if results["rnet"] else None
         c = pick(results["C"]) if results.get("C") else None
+        th = pick(results["thin"]) if results.get("thin") else None
 
         rows.append(
             (
@@ -699,6 +713,8 @@ def main(argv=None):
                 _ratio(rn, std, spec_w["higher"]),
                 spec_w["unit"],
                 _spread([results["socket"], results["rnet"]]),
+                th,
+                _ratio(th, std, spec_w["higher"]),
                 c,
                 _ratio(c, std, spec_w["higher"]),
             )
@@ -709,17 +725,18 @@ def main(argv=None):
 
     header = ("workload", "stdlib", "rnet", "ratio", "unit", "spread")
     if floor:
-        header += ("C", "C/std")
+        header += ("thin", "thin/std", "C", "C/std")
     w0 = max(len(header[0]), *(len(r[0]) for r in rows))
     line = f"{{:<{w0}}} | {{:>12}} | {{:>12}} | {{:>6}} | {{:<14}} | {{:>6}}"
     if floor:
-        line += " | {:>12} | {:>6}"
+        line += " | {:>12} | {:>8} | {:>12} | {:>6}"
     print(line.format(*header))
     print("-" * len(line.format(*header)))
-    for label, std, rn, ratio, unit, spread, c, c_ratio in rows:
+    for label, std, rn, ratio, unit, spread, th, th_ratio, c, c_ratio in rows:
         cells = [label, _fmt(std), _fmt(rn), _r(ratio), unit, f"{spread:.0f}%"]
         if floor:
-            cells += ["" if c is None else _fmt(c), "" if c is None else _r(c_ratio)]
+            for value, value_ratio in ((th, th_ratio), (c, c_ratio)):
+                cells += ["", ""] if value is None else [_fmt(value), _r(value_ratio)]
         print(line.format(*cells))
     print()
     print(
@@ -727,7 +744,11 @@ def main(argv=None):
         "ratios within it are noise."
     )
     if floor:
-        print("C/std: the C loop against the stdlib, the ceiling of any binding's ratio.")
+        print(
+            "thin/std: the same Python loops on the thinnest binding (thin_binding.c), "
+            "the ceiling of any binding's ratio;\n"
+            "C/std: the loops in C, with no interpreter at all."
+        )
     print(f"total time {time.perf_counter() - t_start:.0f} s")
     return 0
 

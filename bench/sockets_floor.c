@@ -7,6 +7,8 @@
  *   sockets_floor pingpong SECONDS   -> round trips/s (TCP 1 B, NODELAY)
  *   sockets_floor small_send SECONDS -> ns per send() of 16 B (Nagle on)
  *   sockets_floor udp SECONDS        -> round trips/s (UDP 64 B)
+ *   sockets_floor churn SECONDS      -> connections/s (socket+connect+close,
+ *                                       accept+close; at most 20 000)
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -21,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BATCH = 1000, MAX_BATCHES = 100000 };
+enum { BATCH = 1000, MAX_BATCHES = 100000, CHURN_BATCH = 50, CHURN_MAX = 20000 };
 
 static double now(void) {
     struct timespec t;
@@ -48,7 +50,7 @@ static int listener(int type, struct sockaddr_in *a) {
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
         bind(fd, (void *)a, sizeof *a) || getsockname(fd, (void *)a, &len))
         die("listener");
-    if (type == SOCK_STREAM && listen(fd, 1)) die("listen");
+    if (type == SOCK_STREAM && listen(fd, 4096)) die("listen");
     return fd;
 }
 
@@ -80,13 +82,50 @@ static void udp_server(int s) {
     _exit(0);
 }
 
+/* Accept and close until no client has come for 2 s (SO_RCVTIMEO). */
+static void churn_server(int ls) {
+    struct timeval tv = {.tv_sec = 2};
+    setsockopt(ls, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    for (long i = 0; i < CHURN_MAX + 1; i++) {
+        int c = accept(ls, NULL, NULL);
+        if (c < 0) break;
+        close(c);
+    }
+    _exit(0);
+}
+
+/* Python's churn client: the same calls, bounded like it by count and time. */
+static int churn(double seconds) {
+    struct sockaddr_in a;
+    int ls = listener(SOCK_STREAM, &a);
+    pid_t pid = fork();
+    if (pid < 0) die("fork");
+    if (pid == 0) churn_server(ls);
+    close(ls);
+    long n = 0;
+    double t0 = now(), elapsed = 0;
+    while (n < CHURN_MAX) {
+        for (int i = 0; i < CHURN_BATCH; i++) {
+            int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+            if (s < 0 || connect(s, (void *)&a, sizeof a)) die("connect");
+            close(s);
+        }
+        n += CHURN_BATCH;
+        if ((elapsed = now() - t0) >= seconds) break;
+    }
+    waitpid(pid, NULL, 0);
+    printf("%.1f\n", n / elapsed);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
-        fprintf(stderr, "usage: %s pingpong|small_send|udp SECONDS\n", argv[0]);
+        fprintf(stderr, "usage: %s pingpong|small_send|udp|churn SECONDS\n", argv[0]);
         return 2;
     }
     const char *what = argv[1];
     double seconds = atof(argv[2]);
+    if (!strcmp(what, "churn")) return churn(seconds);
     int udp = !strcmp(what, "udp"), drain = !strcmp(what, "small_send");
     if (!udp && !drain && strcmp(what, "pingpong")) return fprintf(stderr, "unknown %s\n", what), 2;
     struct sockaddr_in a;
