@@ -270,7 +270,7 @@ fn unix_arg(obj: &Bound<'_, PyAny>) -> PyResult<SockAddr> {
         // import (CPython's PyUnicode_EncodeFSDefault), so it works at exit.
         args::fs_encode(s)?.as_bytes().to_vec()
     } else {
-        buffer::with_readable(obj, |b| b.to_vec())?
+        buffer::with_readable(obj, |b| Ok(b.to_vec()))?
     };
     // SAFETY: sockaddr_un is plain old data; zero is a valid value.
     let mut sun: libc::sockaddr_un = unsafe { mem::zeroed() };

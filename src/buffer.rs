@@ -133,18 +133,38 @@ fn received(py: Python<'_>, slot: &[MaybeUninit<u8>], got: usize) -> Py<PyBytes>
 }
 
 /// Calls `f` with the bytes of a bytes-like object (CPython's `y*`).
-pub fn with_readable<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
-    with_bytes_like(obj, f).map_err(|err| bytes_like_hint(obj, err))
+///
+/// These helpers take and return one `PyResult`, never a result inside a
+/// result: a nested `PyResult<PyResult<_>>` made every hot call repack the
+/// error's bytes on its way out, success included (seen in `perf annotate`
+/// of `sendto`).
+pub fn with_readable<R>(
+    obj: &Bound<'_, PyAny>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
+    bytes_like(obj, f, |err| bytes_like_hint(obj, err))
 }
 
 /// [`with_readable`] without the hint about sending text, for arguments that
 /// are packed data rather than a message (`inet_ntoa`, `inet_ntop`).
-pub fn with_bytes_like<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) -> PyResult<R> {
+pub fn with_bytes_like<R>(
+    obj: &Bound<'_, PyAny>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+) -> PyResult<R> {
+    bytes_like(obj, f, |err| err)
+}
+
+/// `y*`: `failed` turns the error of a refused export into the caller's.
+fn bytes_like<R>(
+    obj: &Bound<'_, PyAny>,
+    f: impl FnOnce(&[u8]) -> PyResult<R>,
+    failed: impl FnOnce(PyErr) -> PyErr,
+) -> PyResult<R> {
     // bytes is by far the most common argument: read it without the protocol.
     if let Ok(bytes) = obj.cast::<PyBytes>() {
-        return Ok(f(bytes.as_bytes()));
+        return f(bytes.as_bytes());
     }
-    with_view(obj, ffi::PyBUF_SIMPLE, |ptr, len| {
+    with_view(obj, ffi::PyBUF_SIMPLE, failed, |ptr, len| {
         // SAFETY: the exporter keeps `len` bytes at `ptr` alive until release.
         f(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
     })
@@ -155,9 +175,15 @@ pub fn with_bytes_like<R>(obj: &Bound<'_, PyAny>, f: impl FnOnce(&[u8]) -> R) ->
 pub fn with_writable<R>(
     obj: &Bound<'_, PyAny>,
     what: &str,
-    f: impl FnOnce(&mut [MaybeUninit<u8>]) -> R,
+    f: impl FnOnce(&mut [MaybeUninit<u8>]) -> PyResult<R>,
 ) -> PyResult<R> {
-    with_view(obj, ffi::PyBUF_WRITABLE, |ptr, len| {
+    let failed = |_| {
+        PyTypeError::new_err(format!(
+            "{what} must be read-write bytes-like object, not {}",
+            crate::args::arg_type(obj)
+        ))
+    };
+    with_view(obj, ffi::PyBUF_WRITABLE, failed, |ptr, len| {
         if len == 0 {
             return f(&mut []);
         }
@@ -165,30 +191,27 @@ pub fn with_writable<R>(
         // view is released, after `f` returns; nothing else borrows them here.
         f(unsafe { std::slice::from_raw_parts_mut(ptr as *mut MaybeUninit<u8>, len) })
     })
-    .map_err(|_| {
-        PyTypeError::new_err(format!(
-            "{what} must be read-write bytes-like object, not {}",
-            crate::args::arg_type(obj)
-        ))
-    })
 }
 
+/// Exports `obj`'s buffer with `flags`, calls `f` on it and releases it; a
+/// refused export is `failed`'s error, and `f`'s errors pass unchanged.
 fn with_view<R>(
     obj: &Bound<'_, PyAny>,
     flags: i32,
-    f: impl FnOnce(*mut std::ffi::c_void, usize) -> R,
+    failed: impl FnOnce(PyErr) -> PyErr,
+    f: impl FnOnce(*mut std::ffi::c_void, usize) -> PyResult<R>,
 ) -> PyResult<R> {
     let mut view = MaybeUninit::<ffi::Py_buffer>::uninit();
     // SAFETY: on success the view is initialised and released below exactly
     // once; it is never moved in between.
     unsafe {
         if ffi::PyObject_GetBuffer(obj.as_ptr(), view.as_mut_ptr(), flags) != 0 {
-            return Err(PyErr::fetch(obj.py()));
+            return Err(failed(PyErr::fetch(obj.py())));
         }
         let view = view.assume_init_mut();
         let out = f(view.buf, view.len as usize);
         ffi::PyBuffer_Release(view);
-        Ok(out)
+        out
     }
 }
 

@@ -141,8 +141,10 @@ pub fn inet_ntoa(
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let arg = one_arg("inet_ntoa", args, kwargs)?;
-    let packed = buffer::with_bytes_like(&arg, |b| <[u8; 4]>::try_from(b))?
-        .map_err(|_| PyOSError::new_err("packed IP wrong length for inet_ntoa"))?;
+    let packed = buffer::with_bytes_like(&arg, |b| {
+        <[u8; 4]>::try_from(b)
+            .map_err(|_| PyOSError::new_err("packed IP wrong length for inet_ntoa"))
+    })?;
     Ok(addr::ipv4_string(Ipv4Addr::from(packed)))
 }
 
@@ -185,12 +187,18 @@ pub fn inet_ntop(
 ) -> PyResult<String> {
     let given = args::varargs("inet_ntop", args, kwargs, 2, 2)?;
     let af = args::c_int(&given[0])?;
-    buffer::with_bytes_like(&given[1], |packed| match af {
-        libc::AF_INET => <[u8; 4]>::try_from(packed).map(|a| addr::ipv4_string(Ipv4Addr::from(a))),
-        libc::AF_INET6 => <[u8; 16]>::try_from(packed).map(|a| addr::ipv6_text(&Ipv6Addr::from(a))),
-        _ => Ok(String::new()),
-    })?
-    .map_err(|_| PyValueError::new_err("invalid length of packed IP address string"))
+    buffer::with_bytes_like(&given[1], |packed| {
+        match af {
+            libc::AF_INET => {
+                <[u8; 4]>::try_from(packed).map(|a| addr::ipv4_string(Ipv4Addr::from(a)))
+            }
+            libc::AF_INET6 => {
+                <[u8; 16]>::try_from(packed).map(|a| addr::ipv6_text(&Ipv6Addr::from(a)))
+            }
+            _ => Ok(String::new()),
+        }
+        .map_err(|_| PyValueError::new_err("invalid length of packed IP address string"))
+    })
     .and_then(|text| match af {
         libc::AF_INET | libc::AF_INET6 => Ok(text),
         _ => Err(PyValueError::new_err(format!(

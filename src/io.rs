@@ -145,7 +145,7 @@ impl Socket {
             wait::call(py, &fd, Interest::Read, &mut deadline, || {
                 with_sock(&fd, |s| s.recv_with_flags(slot, flags))
             })
-        })?
+        })
     }
 
     /// recvfrom(buffersize[, flags]) -> (data, address info)
@@ -203,7 +203,7 @@ impl Socket {
             wait::call(py, &fd, Interest::Read, &mut deadline, || {
                 with_sock(&fd, |s| s.recv_from_with_flags(slot, flags))
             })
-        })??;
+        })?;
         Ok((got, addr::to_python(py, &from)?))
     }
 
@@ -221,7 +221,7 @@ impl Socket {
             self.send_data(py, &fd, bytes, flags, &mut deadline, |buf, flags| {
                 with_sock(&fd, |s| s.send_with_flags(buf, flags))
             })
-        })?
+        })
     }
 
     /// sendall(data[, flags])
@@ -249,7 +249,7 @@ impl Socket {
                     return Ok(());
                 }
             }
-        })?
+        })
     }
 
     /// sendto(data[, flags], address) -> count
@@ -289,7 +289,7 @@ impl Socket {
                 with_sock(&fd, |s| s.send_to_with_flags(buf, &target, flags))
             })
             .map_err(|err| notes::broadcast(py, fd.raw(), err))
-        })?
+        })
     }
 
     /// sendmsg(buffers[, ancdata[, flags[, address]]]) -> count

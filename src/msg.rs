@@ -21,7 +21,7 @@ fn gather(buffers: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<u8>>> {
     let iter = buffers
         .try_iter()
         .map_err(|_| PyTypeError::new_err("sendmsg() argument 1 must be an iterable"))?;
-    iter.map(|item| buffer::with_readable(&item?, |b| b.to_vec()))
+    iter.map(|item| buffer::with_readable(&item?, |b| Ok(b.to_vec())))
         .collect()
 }
 
@@ -49,7 +49,7 @@ fn pack_ancillary(ancdata: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
         }
         let level = args::c_int(&fields.get_item(0)?)?;
         let kind = args::c_int(&fields.get_item(1)?)?;
-        let data = buffer::with_readable(&fields.get_item(2)?, |b| b.to_vec())?;
+        let data = buffer::with_readable(&fields.get_item(2)?, |b| Ok(b.to_vec()))?;
         items.push((level, kind, data));
     }
     pack(&items)

@@ -101,7 +101,7 @@ fn parse(args: &Bound<'_, PyTuple>) -> PyResult<(i32, i32, Value)> {
         )));
     }
     let v = ints(2)?;
-    let data = buffer::with_readable(&item(2)?, |data| data.to_vec())?;
+    let data = buffer::with_readable(&item(2)?, |data| Ok(data.to_vec()))?;
     Ok((v[0], v[1], Value::Bytes(data)))
 }
 
