@@ -201,14 +201,12 @@ fn inet_arg(py: Python<'_>, obj: &Bound<'_, PyAny>, caller: &str) -> PyResult<So
     };
     let port = port_arg(&tuple.get_item(1)?, caller)?;
     let ip = match host {
-        Host::Numeric(ip) => v4(ip, 0),
-        Host::Named(name) => resolve_host(py, &name, libc::AF_INET)?,
+        Host::Numeric(ip) => ip,
+        Host::Named(name) => resolve_host(py, &name, libc::AF_INET)?
+            .as_socket_ipv4()
+            .map_or(Ipv4Addr::UNSPECIFIED, |a| *a.ip()),
     };
     let port = checked_port(port, caller)?;
-    let ip = ip
-        .as_socket_ipv4()
-        .map(|a| *a.ip())
-        .unwrap_or(Ipv4Addr::UNSPECIFIED);
     Ok(v4(ip, port))
 }
 
@@ -301,9 +299,7 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
         return Ok(py.None().into_bound(py));
     }
     if let Some(a) = addr.as_socket_ipv4() {
-        let mut text = [0u8; 15];
-        let host = ipv4_text(a.ip().octets(), &mut text);
-        return (PyString::new(py, host), a.port())
+        return (ipv4_str(py, *a.ip())?, a.port())
             .into_pyobject(py)
             .map(|t| t.into_any());
     }
@@ -334,31 +330,41 @@ pub fn to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, P
 
 /// [`ipv4_text`] as an owned String (gethostbyname, inet_ntoa, …).
 pub fn ipv4_string(ip: Ipv4Addr) -> String {
-    ipv4_text(ip.octets(), &mut [0; 15]).to_owned()
+    let mut out = [0; 16];
+    let len = ipv4_text(ip.octets(), &mut out);
+    out[..len].iter().map(|&b| char::from(b)).collect()
+}
+
+/// [`ipv4_text`] as a Python str, without a UTF-8 check on the Rust side
+/// (recvfrom, accept and getpeername make one per call).
+fn ipv4_str(py: Python<'_>, ip: Ipv4Addr) -> PyResult<Bound<'_, PyAny>> {
+    let mut out = [0; 16];
+    let len = ipv4_text(ip.octets(), &mut out);
+    // SAFETY: `out` holds `len` bytes of ASCII, which is UTF-8.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            pyo3::ffi::PyUnicode_FromStringAndSize(out.as_ptr().cast(), len as _),
+        )
+    }
 }
 
 /// Dotted-quad text, as inet_ntop writes it, without the formatting
-/// machinery: every recvfrom/accept/getpeername of IPv4 returns one.
-fn ipv4_text(octets: [u8; 4], out: &mut [u8; 15]) -> &str {
+/// machinery or a branch per digit; returns its length in `out`.
+fn ipv4_text(octets: [u8; 4], out: &mut [u8; 16]) -> usize {
     let mut len = 0;
-    for (i, octet) in octets.into_iter().enumerate() {
-        if i > 0 {
-            out[len] = b'.';
-            len += 1;
-        }
-        if octet >= 100 {
-            out[len] = b'0' + octet / 100;
-            len += 1;
-        }
-        if octet >= 10 {
-            out[len] = b'0' + octet / 10 % 10;
-            len += 1;
-        }
-        out[len] = b'0' + octet % 10;
-        len += 1;
+    for octet in octets {
+        // Each octet writes at most three digits and a dot: 16 bytes hold
+        // all four, and a leading zero digit is overwritten by the next.
+        out[len & 15] = b'0' + octet / 100;
+        len += usize::from(octet >= 100);
+        out[len & 15] = b'0' + octet / 10 % 10;
+        len += usize::from(octet >= 10);
+        out[len & 15] = b'0' + octet % 10;
+        out[(len + 1) & 15] = b'.';
+        len += 2;
     }
-    // ASCII digits and dots only.
-    std::str::from_utf8(&out[..len]).unwrap_or_default()
+    len - 1 // without the last dot
 }
 
 fn unix_to_python<'py>(py: Python<'py>, addr: &SockAddr) -> PyResult<Bound<'py, PyAny>> {
@@ -432,18 +438,14 @@ mod tests {
 
     #[test]
     fn ipv4_text_is_inet_ntop_text() {
-        let mut out = [0u8; 15];
-        for octets in [
-            [0, 0, 0, 0],
-            [127, 0, 0, 1],
-            [255; 4],
-            [9, 10, 99, 100],
-            [1, 20, 200, 255],
-        ] {
-            assert_eq!(
-                ipv4_text(octets, &mut out),
-                Ipv4Addr::from(octets).to_string()
-            );
+        let mut out = [0u8; 16];
+        // Every octet value in every position, and the longest text.
+        let all = (0..=255u8).flat_map(|v| [[v, 0, 0, 0], [1, v, 2, v], [255, 255, 255, v]]);
+        for octets in all.chain([[127, 0, 0, 1], [255; 4]]) {
+            let expected = Ipv4Addr::from(octets).to_string();
+            let len = ipv4_text(octets, &mut out);
+            assert_eq!(&out[..len], expected.as_bytes());
+            assert_eq!(ipv4_string(Ipv4Addr::from(octets)), expected);
         }
     }
 }
