@@ -6,7 +6,6 @@
 //! `Py_buffer` on the stack costs no allocation on the `send`/`recv_into` hot
 //! path.
 
-use std::cell::RefCell;
 use std::mem::MaybeUninit;
 
 use pyo3::exceptions::PyTypeError;
@@ -14,14 +13,11 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-/// Below this size `receive_bytes` reads into a per-thread scratch buffer
-/// and copies; above it, it reads straight into the new bytes object, as
-/// CPython does (whose `_PyBytes_Resize` is not in the limited API).
+/// Below this size `receive_bytes` reads into a buffer on the stack and
+/// copies; above it, it reads straight into the new bytes object, as CPython
+/// does (whose `_PyBytes_Resize` is not in the limited API). The stack's
+/// lines are the ones most likely still in cache when the call returns.
 const DIRECT_MIN: usize = 4096;
-
-thread_local! {
-    static SCRATCH: RefCell<Vec<MaybeUninit<u8>>> = const { RefCell::new(Vec::new()) };
-}
 
 /// A new `bytes` holding what `op` receives into the slot it is given (at
 /// most `n` bytes); `op` returns the count received and anything else.
@@ -52,18 +48,9 @@ pub fn receive_bytes<T>(
         }
         return Ok((received(py, slot, got), extra));
     }
-    let mut fill = |buf: &mut Vec<MaybeUninit<u8>>| {
-        if buf.len() < n {
-            buf.resize(n, MaybeUninit::uninit());
-        }
-        let (got, extra) = op(&mut buf[..n])?;
-        Ok((received(py, &buf[..n], got), extra))
-    };
-    SCRATCH.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => fill(&mut buf),
-        // A signal handler on this thread that receives while we wait.
-        Err(_) => fill(&mut Vec::new()),
-    })
+    let mut buf = [MaybeUninit::<u8>::uninit(); DIRECT_MIN];
+    let (got, extra) = op(&mut buf[..n])?;
+    Ok((received(py, &buf[..n], got), extra))
 }
 
 /// `n` zero bytes, or MemoryError, as CPython's PyMem_Malloc of a control
@@ -86,9 +73,8 @@ pub fn zeroed(n: usize) -> PyResult<Vec<u8>> {
 }
 
 /// With MSG_TRUNC the kernel may report more bytes than it wrote (a stream
-/// socket discards the data, a datagram is cut): zero a slot in the
-/// per-thread scratch buffer first, so the bytes returned are never another
-/// call's leftovers. A larger slot is a fresh bytes object, left as CPython
+/// socket discards the data, a datagram is cut): zero a slot on the stack
+/// first, so the bytes returned are never stale stack memory. A larger slot is a fresh bytes object, left as CPython
 /// leaves its own (zeroing a recv(2**31, MSG_TRUNC) would write 2 GiB).
 pub fn zero_for_trunc(slot: &mut [MaybeUninit<u8>], flags: i32) {
     if flags & libc::MSG_TRUNC != 0 && slot.len() < DIRECT_MIN {
