@@ -55,6 +55,10 @@ static int parse_addr(PyObject *addr, struct sockaddr_in *out) {
     if (host == NULL) return -1;
     port = PyLong_AsLong(PyTuple_GET_ITEM(addr, 1));
     if (port == -1 && PyErr_Occurred()) return -1;
+    if (port < 0 || port > 65535) {
+        PyErr_SetString(PyExc_OverflowError, "port must be 0-65535.");
+        return -1;
+    }
     *out = (struct sockaddr_in){.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
     if (inet_pton(AF_INET, host, &out->sin_addr) != 1) {
         PyErr_SetString(PyExc_ValueError, "numeric IPv4 hosts only");
@@ -115,14 +119,21 @@ static void sock_dealloc(PyObject *self) {
 
 #define RESULT(n) ((n) < 0 ? (PyErr_Occurred() ? NULL : fail()) : PyLong_FromSsize_t(n))
 
+/* RESULT(n) after releasing `view`, with the call's errno kept across it. */
+static PyObject *released(Py_buffer *view, ssize_t n) {
+    int saved = errno;
+    PyBuffer_Release(view);
+    errno = saved;
+    return RESULT(n);
+}
+
 static PyObject *sock_send(PyObject *self, PyObject *data) {
     Py_buffer view;
     ssize_t n;
     if (PyObject_GetBuffer(data, &view, PyBUF_SIMPLE) < 0) return NULL;
     n = send(FD(self), view.buf, view.len, MSG_DONTWAIT);
     if (n < 0 && errno == EAGAIN) BLOCKING(n, send(FD(self), view.buf, view.len, 0));
-    PyBuffer_Release(&view);
-    return RESULT(n);
+    return released(&view, n);
 }
 
 static PyObject *sock_sendall(PyObject *self, PyObject *data) {
@@ -133,8 +144,8 @@ static PyObject *sock_sendall(PyObject *self, PyObject *data) {
         BLOCKING(n, send(FD(self), (char *)view.buf + done, view.len - done, 0));
         done += n > 0 ? n : 0;
     }
+    if (n < 0) return released(&view, n);
     PyBuffer_Release(&view);
-    if (n < 0) return RESULT(n);
     Py_RETURN_NONE;
 }
 
@@ -151,8 +162,7 @@ static PyObject *sock_sendto(PyObject *self, PyObject *const *args, Py_ssize_t n
     n = sendto(FD(self), view.buf, view.len, MSG_DONTWAIT, (void *)&to, sizeof to);
     if (n < 0 && errno == EAGAIN)
         BLOCKING(n, sendto(FD(self), view.buf, view.len, 0, (void *)&to, sizeof to));
-    PyBuffer_Release(&view);
-    return RESULT(n);
+    return released(&view, n);
 }
 
 static Py_ssize_t wanted(PyObject *arg, size_t room) {
@@ -177,8 +187,7 @@ static PyObject *sock_recv_into(PyObject *self, PyObject *arg) {
     ssize_t got;
     if (PyObject_GetBuffer(arg, &view, PyBUF_WRITABLE) < 0) return NULL;
     BLOCKING(got, recv(FD(self), view.buf, view.len, 0));
-    PyBuffer_Release(&view);
-    return RESULT(got);
+    return released(&view, got);
 }
 
 static PyObject *sock_recvfrom(PyObject *self, PyObject *arg) {
@@ -335,6 +344,9 @@ PyMODINIT_FUNC PyInit_thin_binding(void) {
     PyObject *m = PyModule_Create(&module);
     if (m == NULL) return NULL;
     SockType = (PyTypeObject *)PyType_FromSpec(&sock_spec);
-    if (SockType == NULL || PyModule_AddObject(m, "socket", Py_NewRef(SockType)) < 0) return NULL;
+    if (SockType == NULL || PyModule_AddObjectRef(m, "socket", (PyObject *)SockType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     return m;
 }

@@ -74,8 +74,9 @@ pub fn zeroed(n: usize) -> PyResult<Vec<u8>> {
 
 /// With MSG_TRUNC the kernel may report more bytes than it wrote (a stream
 /// socket discards the data, a datagram is cut): zero a slot on the stack
-/// first, so the bytes returned are never stale stack memory. A larger slot is a fresh bytes object, left as CPython
-/// leaves its own (zeroing a recv(2**31, MSG_TRUNC) would write 2 GiB).
+/// first, so the bytes returned are never stale stack memory. A larger slot
+/// is a fresh bytes object, left as CPython leaves its own (zeroing a
+/// recv(2**31, MSG_TRUNC) would write 2 GiB).
 pub fn zero_for_trunc(slot: &mut [MaybeUninit<u8>], flags: i32) {
     if flags & libc::MSG_TRUNC != 0 && slot.len() < DIRECT_MIN {
         slot.fill(MaybeUninit::new(0));
@@ -151,6 +152,11 @@ fn bytes_like<R>(
         return f(bytes.as_bytes());
     }
     with_view(obj, ffi::PyBUF_SIMPLE, failed, |ptr, len| {
+        // An exporter may give a NULL pointer for an empty buffer, which a
+        // slice must never hold.
+        if len == 0 {
+            return f(&[]);
+        }
         // SAFETY: the exporter keeps `len` bytes at `ptr` alive until release.
         f(unsafe { std::slice::from_raw_parts(ptr as *const u8, len) })
     })

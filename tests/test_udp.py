@@ -8,6 +8,7 @@ two exceptions' class, errno, message and args. Traffic stays on 127.0.0.1,
 groups are joined on the loopback interface only.
 """
 
+import array
 import errno
 import os
 import signal
@@ -176,6 +177,23 @@ def test_empty_datagram(mod):
         assert tx.sendto(b"", 0, rx.getsockname()) == 0
         assert rx.recvfrom(10) == (b"", tx.getsockname())
         assert rx.recvfrom_into(bytearray(4)) == (0, tx.getsockname())
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [array.array("b"), bytearray(), memoryview(b""), memoryview(bytearray(4))[4:]],
+    ids=["array", "bytearray", "memoryview", "memoryview-tail"],
+)
+def test_empty_buffers_of_any_exporter_are_empty_datagrams(mod, empty):
+    # An empty array exports a NULL pointer: still an empty datagram.
+    with udp(mod) as rx, udp(mod) as tx:
+        assert tx.sendto(empty, rx.getsockname()) == 0
+        assert rx.recvfrom(10) == (b"", tx.getsockname())
+        tx.connect(rx.getsockname())
+        assert tx.send(empty) == 0
+        tx.sendall(empty)
+        assert rx.recv(10) == b""
+        assert rx.recv(10) == b""
 
 
 def test_truncated_datagram_loses_the_rest(mod):
