@@ -545,11 +545,10 @@ def run_once(ctx, workload, module, cfg):
             conn.close()
 
 
-# The same loops in C (bench/sockets_floor.c): the rate no binding can exceed.
+# The workloads that also run as C loops (bench/sockets_floor.c: the rate no
+# binding can exceed) and on thin_binding.c (the most a binding called from
+# Python can reach).
 FLOOR_WORKLOADS = ("pingpong", "small_send", "udp", "churn")
-# The loops whose hot calls thin_binding.c replaces: the most a binding called
-# from Python can reach.
-THIN_WORKLOADS = ("pingpong", "small_send", "udp", "churn")
 
 
 def run_floor(exe, workload, seconds, pin):
@@ -677,7 +676,7 @@ def main(argv=None):
     for name in names:
         spec_w = WORKLOADS[name]
         cfg = dict(spec_w["cfg"], seconds=seconds, cpus=pin, thin_dir=tmp.name)
-        modules = MODULES + (("thin",) if thin and name in THIN_WORKLOADS else ())
+        modules = MODULES + (("thin",) if thin and name in FLOOR_WORKLOADS else ())
         modules += ("C",) if floor and name in FLOOR_WORKLOADS else ()
         results = {m: [] for m in modules}
         for rep in range(reps):
